@@ -1,0 +1,34 @@
+package dev.hookline.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+
+/**
+ * What the server knows about the plugin a hook belongs to: its id, its configuration section
+ * and a logger named after it. One instance per loaded plugin; safe to keep.
+ */
+public interface PluginContext {
+
+    /** @return the plugin id ({@code Plugin-Id} in the manifest; {@code "app"} or {@code "classpath"} when embedded) */
+    String id();
+
+    /** @return the plugin version ({@code Plugin-Version}), or {@code "0.0.0"} when embedded */
+    String version();
+
+    /** @return a logger named {@code hookline.plugin.<id>} */
+    Logger logger();
+
+    /**
+     * @return the plugin's own settings: the {@code settings} object of its section in
+     *         {@code conf/hookline.yaml}, or an empty object; do not modify it
+     */
+    JsonNode settings();
+
+    /**
+     * Binds the plugin's settings to a type of its own, typically a record. Unknown keys are
+     * an error, so a typo in the configuration is reported rather than ignored.
+     *
+     * @throws IllegalArgumentException naming the bad key when the settings do not fit the type
+     */
+    <T> T settings(Class<T> type);
+}

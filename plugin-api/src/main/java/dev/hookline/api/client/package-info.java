@@ -1,0 +1,2 @@
+/** Hooks of the Hookline clients (Java and browser), with their payloads. */
+package dev.hookline.api.client;

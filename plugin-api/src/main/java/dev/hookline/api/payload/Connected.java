@@ -1,0 +1,15 @@
+package dev.hookline.api.payload;
+
+import java.util.Map;
+
+/**
+ * Passed to {@code connected} after every {@code onConnect} hook accepted the socket.
+ *
+ * @param attributes the connection's attributes
+ */
+public record Connected(Map<String, Object> attributes) {
+
+    public Connected {
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+}

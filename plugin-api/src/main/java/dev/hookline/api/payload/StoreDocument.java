@@ -1,0 +1,20 @@
+package dev.hookline.api.payload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+
+/**
+ * A document to be stored, passed to {@code onStoreDocument} (debounced after changes, on last
+ * leave, on shutdown).
+ *
+ * @param document the document name
+ * @param state a snapshot of the tree
+ * @param meta node meta by path
+ * @param version the version of the snapshot
+ */
+public record StoreDocument(String document, JsonNode state, Map<String, JsonNode> meta, long version) {
+
+    public StoreDocument {
+        meta = meta == null ? Map.of() : Map.copyOf(meta);
+    }
+}
