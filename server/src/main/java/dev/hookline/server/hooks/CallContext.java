@@ -1,0 +1,224 @@
+package dev.hookline.server.hooks;
+
+import dev.hookline.api.Connection;
+import dev.hookline.api.HookContext;
+import dev.hookline.api.PluginContext;
+import dev.hookline.api.Reject;
+import dev.hookline.api.ServerApi;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The context hook chains run in, owned by one sequential worker (a connection, a document
+ * writer, a start-up step). It is reused for every chain that worker runs, which is what makes
+ * a chain call free of allocation, and it is the worker's slot in the {@link DeadlineWatchdog}.
+ *
+ * <p>One chain at a time: a context is used by one thread at a time and never re-entered. Close
+ * it when the worker ends; its call counts then move into the engine's totals.
+ *
+ * <h2>Deadlines</h2>
+ * A chain marks the context {@code RUNNING} and, before each hook, publishes the hook and its
+ * start time with release stores (no fence on x86). The watchdog reads them with acquire loads;
+ * when a hook is overdue it moves the context from {@code RUNNING} to {@code TIMING_OUT} with a
+ * CAS, interrupts the thread, and sets {@code TIMED_OUT}. The chain checks the phase after each
+ * hook and ends with a CAS back to {@code IDLE}: if that CAS fails, the watchdog won, so the
+ * chain fails with 4504 and clears the interrupt it was sent, which therefore never leaks into the
+ * caller. Cost: two plain stores and one load per hook, one CAS per chain.
+ */
+public final class CallContext implements HookContext, AutoCloseable {
+
+    static final int IDLE = 0;
+    static final int RUNNING = 1;
+    static final int TIMING_OUT = 2;
+    static final int TIMED_OUT = 3;
+
+    private static final VarHandle PHASE;
+    private static final VarHandle CURRENT;
+    private static final VarHandle STARTED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PHASE = lookup.findVarHandle(CallContext.class, "phase", int.class);
+            CURRENT = lookup.findVarHandle(CallContext.class, "current", HookEntry.class);
+            STARTED = lookup.findVarHandle(CallContext.class, "started", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final DeadlineWatchdog watchdog;
+    private final ServerApi server;
+    private final Connection connection;
+
+    @SuppressWarnings("unused") // accessed through PHASE
+    private volatile int phase;
+    /** The hook running now; plain for the owner thread, release/acquire between it and the watchdog. */
+    private HookEntry current;
+    /** When the current hook started, on the watchdog's coarse clock. */
+    private long started;
+    private Thread thread;
+
+    // Written by the watchdog before it publishes TIMED_OUT, read by the owner after.
+    private HookEntry overran;
+    private long overranAt;
+    private boolean stuckReported;
+    private volatile Runnable onStuck;
+
+    /** Calls per {@link EntryStats#slot}, thread-confined; summed by the engine when stats are read. */
+    private long[] calls = new long[32];
+    private int random;
+    private boolean closed;
+
+    CallContext(DeadlineWatchdog watchdog, ServerApi server, Connection connection) {
+        this.watchdog = watchdog;
+        this.server = server;
+        this.connection = connection;
+        this.random = (int) System.nanoTime() | 1;
+    }
+
+    @Override
+    public ServerApi server() {
+        if (server == null) {
+            throw new IllegalStateException("no server API in this context (the engine runs without a server)");
+        }
+        return server;
+    }
+
+    @Override
+    public Optional<Connection> connection() {
+        return Optional.ofNullable(connection);
+    }
+
+    @Override
+    public PluginContext plugin() {
+        HookEntry entry = current;
+        if (entry == null) {
+            throw new IllegalStateException("plugin() is only available while a hook runs");
+        }
+        return entry.plugin;
+    }
+
+    /**
+     * Sets what runs when a hook on this context overran its deadline and still has not returned
+     * long after the interrupt (it ignores interruption). The owner typically closes its
+     * connection, since its worker is stuck in the plugin.
+     */
+    public void onStuck(Runnable action) {
+        this.onStuck = action;
+    }
+
+    // ---- used by HookChain on the owner thread ------------------------------------------------
+
+    void begin() {
+        if (closed) {
+            throw new IllegalStateException("this call context is closed");
+        }
+        if ((int) PHASE.getVolatile(this) != IDLE) {
+            throw new IllegalStateException("a chain is already running on this call context; contexts are not re-entrant");
+        }
+        thread = Thread.currentThread();
+        PHASE.setRelease(this, RUNNING);
+    }
+
+    void enter(HookEntry entry) {
+        STARTED.setRelease(this, watchdog.now());
+        CURRENT.setRelease(this, entry);
+        int slot = entry.stats.slot;
+        long[] counts = calls;
+        if (slot >= counts.length) {
+            counts = calls = Arrays.copyOf(counts, Math.max(slot + 1, counts.length * 2));
+        }
+        counts[slot]++;
+    }
+
+    /** @return whether to measure this call's duration: one call in 16, at random */
+    boolean sample() {
+        int x = random;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        random = x;
+        return (x & 15) == 0;
+    }
+
+    /** @return whether the watchdog has timed out a hook of the running chain */
+    boolean overrun() {
+        return (int) PHASE.getVolatile(this) != RUNNING;
+    }
+
+    /**
+     * Ends the chain. Returns {@code false} if the watchdog timed out one of its hooks, after
+     * waiting for the watchdog's interrupt to land and clearing it.
+     */
+    boolean end() {
+        CURRENT.setRelease(this, null);
+        if (PHASE.compareAndSet(this, RUNNING, IDLE)) {
+            return true;
+        }
+        while ((int) PHASE.getVolatile(this) == TIMING_OUT) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted(); // the interrupt was meant for the hook; do not hand it to the caller
+        PHASE.setVolatile(this, IDLE);
+        return false;
+    }
+
+    /** @return the 4504 reject for the hook the watchdog found overdue */
+    Reject overrunReject() {
+        return new Reject(Reject.HOOK_TIMEOUT, "hook " + overran.stats.hook + " timed out");
+    }
+
+    // ---- used by the watchdog ----------------------------------------------------------------
+
+    /** Times out the running hook if it is overdue; reports it once if it stays stuck. */
+    void checkDeadline(long now, long graceNanos, long stuckAfterNanos) {
+        int phaseNow = (int) PHASE.getAcquire(this);
+        if (phaseNow == RUNNING) {
+            HookEntry entry = (HookEntry) CURRENT.getAcquire(this);
+            long start = (long) STARTED.getAcquire(this);
+            if (entry != null && now - start > entry.timeoutNanos + graceNanos
+                    && PHASE.compareAndSet(this, RUNNING, TIMING_OUT)) {
+                overran = entry;
+                overranAt = now;
+                stuckReported = false;
+                entry.stats.timeouts.increment();
+                DeadlineWatchdog.log.warn("Hook {} of plugin '{}' ({}) overran its deadline of {} ms; interrupting it and rejecting with 4504",
+                        entry.stats.hook, entry.stats.pluginId, entry.stats.className, entry.timeoutNanos / 1_000_000);
+                thread.interrupt();
+                PHASE.setVolatile(this, TIMED_OUT);
+            }
+        } else if (phaseNow == TIMED_OUT && !stuckReported && now - overranAt > stuckAfterNanos) {
+            stuckReported = true;
+            DeadlineWatchdog.log.error("Hook {} of plugin '{}' ({}) has not returned {} s after its deadline and ignores interruption; "
+                            + "the work waiting on it is stuck", overran.stats.hook, overran.stats.pluginId,
+                    overran.stats.className, (now - overranAt) / 1_000_000_000L);
+            Runnable action = onStuck;
+            if (action != null) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    DeadlineWatchdog.log.warn("The stuck-hook action failed", e);
+                }
+            }
+        }
+    }
+
+    long callsOf(int slot) {
+        long[] counts = calls;
+        return slot < counts.length ? counts[slot] : 0;
+    }
+
+    // ---- lifecycle ---------------------------------------------------------------------------
+
+    /** Unregisters from the watchdog; the calls counted here move into the engine's totals. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            watchdog.unregister(this);
+        }
+    }
+}

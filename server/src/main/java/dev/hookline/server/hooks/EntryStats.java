@@ -1,0 +1,87 @@
+package dev.hookline.server.hooks;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The counters of one (hook, plugin, class). They outlive chain snapshots, so a reload keeps
+ * counting where it left off.
+ *
+ * <p>Calls are the hot counter: they are kept per {@link CallContext} (plain, thread-confined
+ * longs indexed by {@link #slot}) and summed when read, because an atomic increment per hook
+ * call would cost as much as the call itself. Everything else here is rare (rejects, errors)
+ * or sampled (durations), so it uses {@link LongAdder}s.
+ */
+final class EntryStats {
+
+    private static final Logger log = LoggerFactory.getLogger(HookEngine.class);
+
+    /** A measured call longer than this makes every later call of the hook measured. */
+    static final long SLOW_NANOS = 20_000;
+    /** After the first error of a hook is logged with its stack trace, at most one line per this period. */
+    private static final long ERROR_LOG_PERIOD_NANOS = 10_000_000_000L;
+
+    final String hook;
+    final String pluginId;
+    final String className;
+    final int slot;
+
+    /** Calls made on contexts that have since closed. */
+    final LongAdder closedContextCalls = new LongAdder();
+    final LongAdder rejects = new LongAdder();
+    final LongAdder stops = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final LongAdder timeouts = new LongAdder();
+    private final LongAdder timedCalls = new LongAdder();
+    private final LongAdder totalNanos = new LongAdder();
+    private final LongAccumulator maxNanos = new LongAccumulator(Math::max, 0);
+    /** Set once a call was seen to be slow: measuring then costs nothing next to the call. */
+    volatile boolean alwaysTimed;
+
+    private final AtomicLong lastErrorLog = new AtomicLong();
+    private final LongAdder unloggedErrors = new LongAdder();
+
+    EntryStats(String hook, String pluginId, String className, int slot) {
+        this.hook = hook;
+        this.pluginId = pluginId;
+        this.className = className;
+        this.slot = slot;
+    }
+
+    void recordTime(long nanos) {
+        timedCalls.increment();
+        totalNanos.add(nanos);
+        maxNanos.accumulate(nanos);
+        if (nanos > SLOW_NANOS && !alwaysTimed) {
+            alwaysTimed = true;
+        }
+    }
+
+    /** Counts an error and logs it: the first with its stack trace, later ones at most once per period. */
+    void recordError(Throwable error) {
+        errors.increment();
+        long now = System.nanoTime();
+        long last = lastErrorLog.get();
+        boolean first = last == 0;
+        if ((first || now - last > ERROR_LOG_PERIOD_NANOS) && lastErrorLog.compareAndSet(last, first ? now | 1 : now)) {
+            long unlogged = unloggedErrors.sumThenReset();
+            if (first) {
+                log.warn("Hook {} of plugin '{}' ({}) threw; the chain is rejected with 4500 internal error",
+                        hook, pluginId, className, error);
+            } else {
+                log.warn("Hook {} of plugin '{}' ({}) threw again: {} ({} more errors not logged since the last report)",
+                        hook, pluginId, className, error.toString(), unlogged);
+            }
+        } else {
+            unloggedErrors.increment();
+        }
+    }
+
+    HookStats snapshot(long calls) {
+        return new HookStats(hook, pluginId, className, calls, rejects.sum(), stops.sum(), errors.sum(),
+                timeouts.sum(), timedCalls.sum(), totalNanos.sum(), maxNanos.get());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.hookline.server.plugins;
+
+import java.io.IOException;
+import java.util.function.Consumer;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginManager;
+
+/**
+ * A plugin's class loader. Two differences from PF4J's:
+ * <ul>
+ *   <li>The API and the libraries it exposes (Jackson, SLF4J, PF4J) always come from the host,
+ *       even when the plugin bundles a copy. Otherwise the plugin's {@code ServerHooks} would be
+ *       another class than the host's, and PF4J would silently drop its hooks.</li>
+ *   <li>{@link #close()} is deferred: on a reload, chains that started on the old snapshot may
+ *       still be running the old classes and must be able to load what they need.</li>
+ * </ul>
+ */
+final class HostPluginClassLoader extends PluginClassLoader {
+
+    private static final String[] HOST_PACKAGES = {
+        "dev.hookline.api.",
+        "com.fasterxml.jackson.",
+        "org.slf4j.",
+    };
+
+    private final Consumer<HostPluginClassLoader> deferredClose;
+
+    HostPluginClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent,
+                          Consumer<HostPluginClassLoader> deferredClose) {
+        super(manager, descriptor, parent);
+        this.deferredClose = deferredClose;
+    }
+
+    @Override
+    protected boolean shouldDelegateToParent(String className) {
+        if (super.shouldDelegateToParent(className)) {
+            return true;
+        }
+        for (String prefix : HOST_PACKAGES) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Hands the loader to the host, which closes it once nothing can be running its classes. */
+    @Override
+    public void close() {
+        deferredClose.accept(this);
+    }
+
+    /** Really closes the loader and its jar files. */
+    void closeNow() throws IOException {
+        super.close();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.hookline.server.plugins;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import org.pf4j.CompoundPluginLoader;
+import org.pf4j.DefaultPluginLoader;
+import org.pf4j.DefaultPluginManager;
+import org.pf4j.ExtensionFinder;
+import org.pf4j.JarPluginLoader;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginFactory;
+import org.pf4j.PluginLoader;
+import org.pf4j.PluginWrapper;
+import org.pf4j.RuntimeMode;
+import org.pf4j.ServiceProviderExtensionFinder;
+
+/**
+ * PF4J's manager, set up the way Hookline needs it:
+ * <ul>
+ *   <li>hooks are found through {@code META-INF/services} ({@link ServiceProviderExtensionFinder}),
+ *       never through {@code @Extension} ordinals, which sort ascending and tie at random;</li>
+ *   <li>plugin class loaders are {@link HostPluginClassLoader}s;</li>
+ *   <li>a plugin whose dependencies cannot be resolved is skipped, not fatal to all the others
+ *       (PF4J's default strategy throws);</li>
+ *   <li>always deployment mode, whatever the {@code pf4j.mode} system property says.</li>
+ * </ul>
+ * It exposes PF4J's protected steps so that {@link PluginHost} can load jar by jar and report
+ * each failure with its reason.
+ */
+final class HostPluginManager extends DefaultPluginManager {
+
+    private final Consumer<HostPluginClassLoader> deferredClose;
+
+    HostPluginManager(Path pluginsRoot, String systemVersion, Consumer<HostPluginClassLoader> deferredClose) {
+        super(List.of(pluginsRoot));
+        this.deferredClose = deferredClose;
+        setSystemVersion(systemVersion);
+    }
+
+    @Override
+    protected void initialize() {
+        super.initialize();
+        setResolveRecoveryStrategy(ResolveRecoveryStrategy.IGNORE_PLUGIN_AND_CONTINUE);
+    }
+
+    @Override
+    public RuntimeMode getRuntimeMode() {
+        return RuntimeMode.DEPLOYMENT;
+    }
+
+    @Override
+    protected ExtensionFinder createExtensionFinder() {
+        ServiceProviderExtensionFinder finder = new ServiceProviderExtensionFinder(this);
+        addPluginStateListener(finder);
+        return finder;
+    }
+
+    @Override
+    protected PluginFactory createPluginFactory() {
+        return new HostPluginFactory();
+    }
+
+    @Override
+    protected PluginLoader createPluginLoader() {
+        return new CompoundPluginLoader()
+                .add(new JarPluginLoader(this) {
+                    @Override
+                    protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
+                        return newClassLoader(descriptor);
+                    }
+                })
+                .add(new DefaultPluginLoader(this) {
+                    @Override
+                    protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
+                        return newClassLoader(descriptor);
+                    }
+                });
+    }
+
+    private PluginClassLoader newClassLoader(PluginDescriptor descriptor) {
+        return new HostPluginClassLoader(this, descriptor, getClass().getClassLoader(), deferredClose);
+    }
+
+    /** @return the candidate plugin files and folders in the plugins root */
+    List<Path> candidatePaths() {
+        return pluginRepository.getPluginPaths();
+    }
+
+    /** Loads one plugin without resolving it; throws with the reason when it cannot. */
+    PluginWrapper loadOne(Path path) {
+        return loadPluginFromPath(path);
+    }
+
+    /** Reads a plugin's descriptor without loading it; throws with the reason when it is not valid. */
+    PluginDescriptor descriptorOf(Path path) {
+        PluginDescriptor descriptor = getPluginDescriptorFinder().find(path);
+        validatePluginDescriptor(descriptor);
+        return descriptor;
+    }
+
+    /** Resolves dependencies of everything loaded; plugins that cannot be resolved are unloaded. */
+    void resolve() {
+        resolvePlugins();
+    }
+}

@@ -1,0 +1,500 @@
+package dev.hookline.server.plugins;
+
+import dev.hookline.api.ServerHooks;
+import dev.hookline.server.Version;
+import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.hooks.HookSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.pf4j.PluginClassLoader;
+import org.pf4j.PluginDependency;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginState;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads plugin jars (and zips) from a folder with PF4J, and installs the hooks each one lists in
+ * {@code META-INF/services/dev.hookline.api.ServerHooks} into the {@link HookEngine}.
+ *
+ * <ul>
+ *   <li>A plugin that cannot be loaded or started is reported with its reason and skipped; the
+ *       others load.</li>
+ *   <li>Plugins start in dependency order and stop one by one in reverse.</li>
+ *   <li>Single plugins can be loaded, unloaded and reloaded while the server runs; each change
+ *       swaps the engine's chains atomically. On a reload the old version keeps serving until the
+ *       new one is installed, and its class loader stays open for a grace period so chains that
+ *       started on the old snapshot can finish.</li>
+ * </ul>
+ */
+public final class PluginHost implements AutoCloseable {
+
+    /** Where a plugin lists its hook classes. */
+    public static final String SERVICES_FILE = "META-INF/services/" + ServerHooks.class.getName();
+
+    /** Ids used by hooks that do not come from plugin jars. */
+    static final Set<String> RESERVED_IDS = Set.of(ClasspathHooks.SOURCE_ID, "app");
+
+    private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
+
+    private final Path pluginsDir;
+    private final HookEngine engine;
+    private final Duration closeGrace;
+    private final HostPluginManager manager;
+    private final ScheduledExecutorService closer;
+    private final Set<HostPluginClassLoader> closing = ConcurrentHashMap.newKeySet();
+    private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
+    private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
+    private boolean closed;
+
+    /** A host whose old class loaders close 30 s after a reload or unload. */
+    public PluginHost(Path pluginsDir, HookEngine engine) {
+        this(pluginsDir, engine, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @param pluginsDir where plugin jars and zips are; created if missing
+     * @param engine     where their hooks go
+     * @param closeGrace how long an unloaded plugin's class loader stays open for chains still running its code
+     */
+    public PluginHost(Path pluginsDir, HookEngine engine, Duration closeGrace) {
+        this.pluginsDir = pluginsDir.toAbsolutePath().normalize();
+        this.engine = engine;
+        this.closeGrace = closeGrace;
+        this.closer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("hookline-plugin-closer").factory());
+        this.manager = new HostPluginManager(this.pluginsDir, Version.release(), this::closeLater);
+    }
+
+    /** @return the plugins folder */
+    public Path pluginsDir() {
+        return pluginsDir;
+    }
+
+    // ---- start-up -------------------------------------------------------------------------------
+
+    /**
+     * Loads every plugin in the folder, resolves dependencies and starts them in dependency order.
+     *
+     * @return the plugins that were skipped, with their reasons (also logged)
+     */
+    public synchronized List<PluginProblem> start() {
+        try {
+            Files.createDirectories(pluginsDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the plugins folder " + pluginsDir + ": " + e.getMessage(), e);
+        }
+        for (Path path : manager.candidatePaths()) {
+            try {
+                manager.loadOne(path);
+            } catch (RuntimeException e) {
+                report(new PluginProblem(path, null, reasonOf(e)), e);
+            }
+        }
+        resolveAndReportUnresolved();
+        for (PluginWrapper wrapper : List.copyOf(manager.getResolvedPlugins())) {
+            if (!plugins.containsKey(wrapper.getPluginId())) {
+                try {
+                    startAndInstall(wrapper);
+                } catch (PluginLoadException e) {
+                    // reported by startAndInstall; the others go on
+                }
+            }
+        }
+        log.info("{} plugin(s) running from {}, {} skipped", plugins.size(), pluginsDir, problems.size());
+        return problems();
+    }
+
+    // ---- run-time changes -----------------------------------------------------------------------
+
+    /**
+     * Loads, starts and installs one plugin.
+     *
+     * @throws PluginLoadException with the reason when it cannot; nothing else changes then
+     */
+    public synchronized LoadedPlugin load(Path path) {
+        checkOpen();
+        Path file = path.toAbsolutePath().normalize();
+        PluginWrapper wrapper;
+        try {
+            wrapper = manager.loadOne(file);
+        } catch (RuntimeException e) {
+            throw report(new PluginProblem(file, null, reasonOf(e)), e);
+        }
+        String id = wrapper.getPluginId();
+        resolveAndReportUnresolved();
+        if (manager.getPlugin(id) == null) {
+            throw new PluginLoadException(problems.get(wrapper.getPluginPath()), null);
+        }
+        return startAndInstall(wrapper);
+    }
+
+    /**
+     * Stops and unloads a plugin (and the plugins that depend on it), removing their hooks.
+     *
+     * @return whether it was loaded
+     */
+    public synchronized boolean unload(String id) {
+        checkOpen();
+        if (manager.getPlugin(id) == null) {
+            return false;
+        }
+        List<String> dependents = dependentsOf(id);
+        for (String dependent : dependents) {
+            engine.uninstall(dependent);
+        }
+        engine.uninstall(id);
+        manager.unloadPlugin(id);
+        for (String dependent : dependents) {
+            plugins.remove(dependent);
+            log.info("Plugin '{}' unloaded: it depends on '{}'", dependent, id);
+        }
+        plugins.remove(id);
+        log.info("Plugin '{}' unloaded", id);
+        return true;
+    }
+
+    /**
+     * Replaces a running plugin with the one at {@code path} (often the same file, rewritten).
+     * The old version serves until the new one is installed; the swap is atomic. If the new file
+     * is not a valid plugin with the same id, the old version keeps running. If the new version
+     * fails to start, the plugin is unloaded and the failure reported.
+     *
+     * @throws PluginLoadException with the reason when the new version cannot be used
+     */
+    public synchronized LoadedPlugin reload(String id, Path path) {
+        checkOpen();
+        Path file = path.toAbsolutePath().normalize();
+        PluginWrapper old = manager.getPlugin(id);
+        if (old == null) {
+            return load(file);
+        }
+        PluginDescriptor next;
+        try {
+            next = manager.descriptorOf(file);
+        } catch (RuntimeException e) {
+            throw report(new PluginProblem(file, id, "not reloaded, the running version stays: " + reasonOf(e)), e);
+        }
+        if (!id.equals(next.getPluginId())) {
+            throw report(new PluginProblem(file, next.getPluginId(), "not reloaded: it is plugin '" + next.getPluginId()
+                    + "', not '" + id + "'"), null);
+        }
+        Map<String, Path> dependents = new LinkedHashMap<>();
+        for (String dependent : dependentsOf(id)) {
+            dependents.put(dependent, manager.getPlugin(dependent).getPluginPath());
+        }
+        // Unload the old version from PF4J (it cannot hold two plugins with one id), but leave its
+        // hooks installed: they keep serving, on a class loader whose close is deferred, until
+        // install() below swaps in the new ones.
+        manager.unloadPlugin(id);
+        LoadedPlugin reloaded;
+        try {
+            PluginWrapper wrapper = manager.loadOne(file);
+            resolveAndReportUnresolved();
+            if (manager.getPlugin(id) == null) {
+                throw new PluginLoadException(problems.get(wrapper.getPluginPath()), null);
+            }
+            reloaded = startAndInstall(wrapper);
+        } catch (RuntimeException e) {
+            engine.uninstall(id);
+            plugins.remove(id);
+            dependents.keySet().forEach(d -> {
+                engine.uninstall(d);
+                plugins.remove(d);
+            });
+            throw e instanceof PluginLoadException p ? p : report(new PluginProblem(file, id, reasonOf(e)), e);
+        }
+        log.info("Plugin '{}' reloaded: {} -> {}", id, old.getDescriptor().getVersion(), reloaded.version());
+        dependents.forEach((dependent, dependentPath) -> {
+            try {
+                manager.loadOne(dependentPath);
+                resolveAndReportUnresolved();
+                startAndInstall(manager.getPlugin(dependent));
+            } catch (RuntimeException e) {
+                engine.uninstall(dependent);
+                plugins.remove(dependent);
+                report(new PluginProblem(dependentPath, dependent, "not restarted after '" + id + "' was reloaded: "
+                        + reasonOf(e)), e);
+            }
+        });
+        return reloaded;
+    }
+
+    // ---- state ----------------------------------------------------------------------------------
+
+    /** @return the plugins running, in start order */
+    public synchronized List<LoadedPlugin> plugins() {
+        return List.copyOf(plugins.values());
+    }
+
+    /** @return the plugins skipped at start or on a later load, with their reasons */
+    public synchronized List<PluginProblem> problems() {
+        return List.copyOf(problems.values());
+    }
+
+    /** Uninstalls every plugin's hooks, then stops the plugins one by one in reverse start order. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<String> order = new ArrayList<>(plugins.keySet());
+        Collections.reverse(order);
+        for (String id : order) {
+            engine.uninstall(id);
+        }
+        // PF4J 3.15.0's stopPlugins() reverses its list while iterating it (a
+        // ConcurrentModificationException); stop and unload one at a time instead.
+        for (String id : order) {
+            try {
+                manager.stopPlugin(id);
+            } catch (RuntimeException e) {
+                log.warn("Plugin '{}' failed to stop", id, e);
+            }
+        }
+        for (String id : order) {
+            try {
+                manager.unloadPlugin(id);
+            } catch (RuntimeException e) {
+                log.warn("Plugin '{}' failed to unload", id, e);
+            }
+        }
+        for (PluginWrapper leftover : List.copyOf(manager.getPlugins())) {
+            manager.unloadPlugin(leftover.getPluginId()); // loaded but disabled or never started
+        }
+        plugins.clear();
+        closer.shutdownNow();
+        for (HostPluginClassLoader loader : List.copyOf(closing)) {
+            closeNow(loader);
+        }
+    }
+
+    // ---- internals ------------------------------------------------------------------------------
+
+    private LoadedPlugin startAndInstall(PluginWrapper wrapper) {
+        String id = wrapper.getPluginId();
+        Path path = wrapper.getPluginPath();
+        String version = wrapper.getDescriptor().getVersion();
+        if (RESERVED_IDS.contains(id)) {
+            manager.unloadPlugin(id);
+            throw report(new PluginProblem(path, id, "the plugin id '" + id + "' is reserved; rename the plugin"), null);
+        }
+        List<String> listed = listedHookClasses(wrapper);
+        if (!engine.settingsOf(id).enabled()) {
+            LoadedPlugin plugin = new LoadedPlugin(id, version, path, listed, false);
+            plugins.put(id, plugin);
+            problems.remove(path);
+            log.info("Plugin '{}' {} is disabled by configuration: loaded, not started", id, version);
+            return plugin;
+        }
+        PluginState state = manager.startPlugin(id);
+        if (state != PluginState.STARTED) {
+            Throwable cause = wrapper.getFailedException();
+            manager.unloadPlugin(id);
+            throw report(new PluginProblem(path, id, "failed to start: "
+                    + (cause == null ? "state " + state : reasonOf(cause))), cause);
+        }
+        List<ServerHooks> hooks;
+        try {
+            hooks = instantiateHooks(wrapper, listed);
+        } catch (PluginLoadException e) {
+            manager.unloadPlugin(id);
+            throw e;
+        }
+        engine.install(new HookSource(id, version, hooks));
+        LoadedPlugin plugin = new LoadedPlugin(id, version, path, listed, true);
+        plugins.put(id, plugin);
+        problems.remove(path);
+        log.info("Plugin '{}' {} started from {} with {} hook class(es){}", id, version, path.getFileName(),
+                hooks.size(), hooks.isEmpty() ? "" : ": " + listed);
+        return plugin;
+    }
+
+    private List<ServerHooks> instantiateHooks(PluginWrapper wrapper, List<String> listed) {
+        String id = wrapper.getPluginId();
+        List<Class<? extends ServerHooks>> found = manager.getExtensionClasses(ServerHooks.class, id);
+        Set<String> foundNames = new LinkedHashSet<>();
+        found.forEach(type -> foundNames.add(type.getName()));
+        for (String name : listed) {
+            if (!foundNames.contains(name)) {
+                throw report(new PluginProblem(wrapper.getPluginPath(), id, whyNotAHook(wrapper.getPluginClassLoader(), name)), null);
+            }
+        }
+        List<ServerHooks> hooks = new ArrayList<>(found.size());
+        for (Class<? extends ServerHooks> type : found) {
+            try {
+                hooks.add(type.getConstructor().newInstance());
+            } catch (NoSuchMethodException e) {
+                throw report(new PluginProblem(wrapper.getPluginPath(), id, type.getName()
+                        + " needs a public no-argument constructor"), e);
+            } catch (InvocationTargetException e) {
+                throw report(new PluginProblem(wrapper.getPluginPath(), id, "the constructor of " + type.getName()
+                        + " threw " + e.getCause()), e.getCause());
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                throw report(new PluginProblem(wrapper.getPluginPath(), id, type.getName() + " could not be created: " + e), e);
+            }
+        }
+        return hooks;
+    }
+
+    private static String whyNotAHook(ClassLoader loader, String name) {
+        try {
+            Class<?> type = loader.loadClass(name);
+            if (!ServerHooks.class.isAssignableFrom(type)) {
+                return name + " is listed in " + SERVICES_FILE + " but does not implement " + ServerHooks.class.getName();
+            }
+            return name + " is listed in " + SERVICES_FILE + " but PF4J did not return it";
+        } catch (ClassNotFoundException | LinkageError e) {
+            return name + " is listed in " + SERVICES_FILE + " but cannot be loaded: " + e;
+        }
+    }
+
+    /** The classes in the plugin's own services file (not its dependencies' or the host's), in order. */
+    private static List<String> listedHookClasses(PluginWrapper wrapper) {
+        List<String> names = new ArrayList<>();
+        try {
+            Enumeration<URL> files = ((PluginClassLoader) wrapper.getPluginClassLoader()).findResources(SERVICES_FILE);
+            while (files.hasMoreElements()) {
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(files.nextElement().openStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        int comment = line.indexOf('#');
+                        String name = (comment >= 0 ? line.substring(0, comment) : line).trim();
+                        if (!name.isEmpty() && !names.contains(name)) {
+                            names.add(name);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new PluginLoadException(new PluginProblem(wrapper.getPluginPath(), wrapper.getPluginId(),
+                    "cannot read " + SERVICES_FILE + ": " + e.getMessage()), e);
+        }
+        return names;
+    }
+
+    /** Resolves dependencies; every plugin PF4J had to drop is reported with what it was missing. */
+    private void resolveAndReportUnresolved() {
+        Map<String, PluginWrapper> before = new LinkedHashMap<>();
+        manager.getPlugins().forEach(w -> before.put(w.getPluginId(), w));
+        try {
+            manager.resolve();
+        } catch (RuntimeException e) {
+            // A dependency cycle: PF4J cannot order anything, so every unresolved plugin is dropped.
+            for (PluginWrapper w : List.copyOf(manager.getUnresolvedPlugins())) {
+                manager.unloadPlugin(w.getPluginId());
+            }
+        }
+        for (PluginWrapper w : before.values()) {
+            if (manager.getPlugin(w.getPluginId()) == null) {
+                report(new PluginProblem(w.getPluginPath(), w.getPluginId(), unresolvedReason(w, before.keySet())), null);
+            }
+        }
+    }
+
+    private String unresolvedReason(PluginWrapper wrapper, Set<String> present) {
+        List<String> missing = new ArrayList<>();
+        for (PluginDependency dependency : wrapper.getDescriptor().getDependencies()) {
+            if (!dependency.isOptional() && !present.contains(dependency.getPluginId())) {
+                missing.add(dependency.getPluginId());
+            }
+        }
+        if (!missing.isEmpty()) {
+            return "it depends on plugin(s) " + missing + ", which are not in " + pluginsDir;
+        }
+        return "its dependencies " + wrapper.getDescriptor().getDependencies()
+                + " could not be resolved (a version mismatch, a cycle, or a dependency that was itself skipped)";
+    }
+
+    /** The ids of the plugins that depend, directly or not, on {@code id}, dependents first. */
+    private List<String> dependentsOf(String id) {
+        List<String> result = new ArrayList<>();
+        collectDependents(id, result);
+        return result;
+    }
+
+    private void collectDependents(String id, List<String> into) {
+        for (PluginWrapper w : manager.getPlugins()) {
+            for (PluginDependency d : w.getDescriptor().getDependencies()) {
+                if (d.getPluginId().equals(id) && !into.contains(w.getPluginId())) {
+                    collectDependents(w.getPluginId(), into);
+                    into.add(w.getPluginId());
+                }
+            }
+        }
+    }
+
+    private PluginLoadException report(PluginProblem problem, Throwable cause) {
+        problems.put(problem.path(), problem);
+        if (cause != null && !(cause instanceof PluginLoadException) && log.isDebugEnabled()) {
+            log.debug("Plugin problem in {}", problem.path(), cause);
+        }
+        log.error("Plugin skipped: {} ({}): {}", problem.pluginId() == null ? "?" : problem.pluginId(),
+                problem.path(), problem.reason());
+        return new PluginLoadException(problem, cause);
+    }
+
+    private static String reasonOf(Throwable e) {
+        StringBuilder reason = new StringBuilder();
+        Throwable t = e;
+        while (t != null) {
+            String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+            if (reason.indexOf(message) < 0) {
+                if (!reason.isEmpty()) {
+                    reason.append(": ");
+                }
+                reason.append(message);
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return reason.toString();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the plugin host is closed");
+        }
+    }
+
+    private void closeLater(HostPluginClassLoader loader) {
+        if (!closing.add(loader)) {
+            return;
+        }
+        try {
+            closer.schedule(() -> closeNow(loader), closeGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            closeNow(loader); // the host is closing
+        }
+    }
+
+    private void closeNow(HostPluginClassLoader loader) {
+        if (closing.remove(loader)) {
+            try {
+                loader.closeNow();
+            } catch (IOException e) {
+                log.warn("Could not close a plugin class loader", e);
+            }
+        }
+    }
+}
