@@ -14,13 +14,13 @@ import org.pf4j.PluginFactory;
 import org.pf4j.PluginLoader;
 import org.pf4j.PluginWrapper;
 import org.pf4j.RuntimeMode;
-import org.pf4j.ServiceProviderExtensionFinder;
 
 /**
  * PF4J's manager, set up the way Hookline needs it:
  * <ul>
- *   <li>hooks are found through {@code META-INF/services} ({@link ServiceProviderExtensionFinder}),
- *       never through {@code @Extension} ordinals, which sort ascending and tie at random;</li>
+ *   <li>hooks are found through {@code META-INF/services} ({@link HookServicesFinder}, a narrowed
+ *       {@code ServiceProviderExtensionFinder}), never through {@code @Extension} ordinals, which
+ *       sort ascending and tie at random;</li>
  *   <li>plugin class loaders are {@link HostPluginClassLoader}s;</li>
  *   <li>a plugin whose dependencies cannot be resolved is skipped, not fatal to all the others
  *       (PF4J's default strategy throws);</li>
@@ -52,7 +52,7 @@ final class HostPluginManager extends DefaultPluginManager {
 
     @Override
     protected ExtensionFinder createExtensionFinder() {
-        ServiceProviderExtensionFinder finder = new ServiceProviderExtensionFinder(this);
+        HookServicesFinder finder = new HookServicesFinder(this);
         addPluginStateListener(finder);
         return finder;
     }

@@ -4,18 +4,13 @@ import dev.hookline.api.ServerHooks;
 import dev.hookline.server.Version;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.reflect.InvocationTargetException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class PluginHost implements AutoCloseable {
 
     /** Where a plugin lists its hook classes. */
-    public static final String SERVICES_FILE = "META-INF/services/" + ServerHooks.class.getName();
+    public static final String SERVICES_FILE = ServicesFile.PATH;
 
     /** Ids used by hooks that do not come from plugin jars. */
     static final Set<String> RESERVED_IDS = Set.of(ClasspathHooks.SOURCE_ID, "app");
@@ -370,28 +365,13 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    /** The classes in the plugin's own services file (not its dependencies' or the host's), in order. */
     private static List<String> listedHookClasses(PluginWrapper wrapper) {
-        List<String> names = new ArrayList<>();
         try {
-            Enumeration<URL> files = ((PluginClassLoader) wrapper.getPluginClassLoader()).findResources(SERVICES_FILE);
-            while (files.hasMoreElements()) {
-                try (BufferedReader reader = new BufferedReader(new InputStreamReader(files.nextElement().openStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                        int comment = line.indexOf('#');
-                        String name = (comment >= 0 ? line.substring(0, comment) : line).trim();
-                        if (!name.isEmpty() && !names.contains(name)) {
-                            names.add(name);
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
+            return ServicesFile.hookClasses((PluginClassLoader) wrapper.getPluginClassLoader());
+        } catch (java.io.UncheckedIOException e) {
             throw new PluginLoadException(new PluginProblem(wrapper.getPluginPath(), wrapper.getPluginId(),
-                    "cannot read " + SERVICES_FILE + ": " + e.getMessage()), e);
+                    e.getMessage()), e);
         }
-        return names;
     }
 
     /** Resolves dependencies; every plugin PF4J had to drop is reported with what it was missing. */
