@@ -33,7 +33,9 @@ public class Reject extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The reject code, 4000..4999. */
     private final int code;
+    /** The reason sent to the client. */
     private final String reason;
 
     /**

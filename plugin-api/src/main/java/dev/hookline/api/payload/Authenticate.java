@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public record Authenticate(String document, String token, Map<String, Object> attributes, boolean readOnly) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public Authenticate {
         attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }

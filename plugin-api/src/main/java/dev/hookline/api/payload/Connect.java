@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public record Connect(Map<String, List<String>> headers, String query, String remoteAddress, Map<String, Object> attributes, boolean readOnly) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public Connect {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));

@@ -9,6 +9,7 @@ import java.util.Map;
  */
 public record Connected(Map<String, Object> attributes) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public Connected {
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
     }

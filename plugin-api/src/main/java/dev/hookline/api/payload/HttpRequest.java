@@ -16,6 +16,7 @@ import java.util.Map;
  */
 public record HttpRequest(String method, String path, String query, Map<String, List<String>> headers, String remoteAddress, HttpResponse response) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public HttpRequest {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }

@@ -11,6 +11,7 @@ import java.util.Map;
  */
 public record HttpResponse(int status, Map<String, String> headers, String body) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public HttpResponse {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("an HTTP status is 100..599, not " + status);

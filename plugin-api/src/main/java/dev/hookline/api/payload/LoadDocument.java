@@ -14,6 +14,7 @@ import java.util.Map;
  */
 public record LoadDocument(String document, JsonNode state, Map<String, JsonNode> meta, long version) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public LoadDocument {
         meta = meta == null ? Map.of() : Map.copyOf(meta);
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  */
 public record Upgrade(String path, String query, Map<String, List<String>> headers, String remoteAddress) {
 
+    /** Validates the components and copies maps, so the record stays immutable. */
     public Upgrade {
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
