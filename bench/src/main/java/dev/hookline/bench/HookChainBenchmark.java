@@ -11,9 +11,13 @@ import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
 import dev.hookline.server.hooks.HookStats;
 import dev.hookline.server.hooks.Hooks;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,22 +36,23 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of running an {@code onUpdate} chain through the hook engine (issue #2): chains of
  * 0 (baseline), 1, 10 and 50 no-op hooks, and a chain of 10 hooks that each rewrite the update.
  *
- * <p>How the server calls a chain: one {@link CallContext} per sequential worker, reused for
- * every call, and {@link HookEngine#run} (which reads the current chain snapshot) on the
- * worker's thread. A call therefore includes: the snapshot read, the context's begin/end
- * (deadline bookkeeping: one CAS per chain, two release stores and a per-hook call count per
- * hook), the sampled timing (a random one call in 16 per hook is timed with
- * {@code System.nanoTime}), and the megamorphic call of each hook.
+ * <p>Called the way the server calls a chain: one {@link CallContext} per sequential worker,
+ * reused for every call, and {@link HookEngine#run} (which reads the current chain snapshot) on
+ * the worker's thread. A call therefore includes the snapshot read, the context's deadline
+ * bookkeeping (one CAS per chain; per hook two release stores, a coarse-clock read, a call count
+ * and a phase check), the timing decision (a random 1 call in 16 of each hook is timed with
+ * {@code System.nanoTime}; see {@link Latch} for the exception) and the megamorphic call of
+ * each hook.
  *
  * <p>Hooks are instances of 8 distinct classes cycled over the chain, one plugin id each
- * ({@code p00}, {@code p01}, ...). With {@code profile=mixed} (the default), set-up also runs
- * a throw-away engine with every benchmark class and with {@code onDelete} and {@code onChange}
- * chains before measuring, so the engine's shared call sites have the type profile they have in
- * a server running many hooks of many plugins: without it, the 1-hook chain (one class) and
- * the engine's {@code invoker.invoke} call (one hook type) would be monomorphic and inlined.
+ * ({@code p00}, {@code p01}, ...). With {@code profile=mixed} (the default), set-up first runs a
+ * throw-away engine with every benchmark hook class and with {@code onDelete} and
+ * {@code onChange} chains, so the engine's shared call sites have the type profile they have in
+ * a server running many hooks of many plugins: otherwise the 1-hook chain (one class) and the
+ * engine's {@code invoker.invoke} call (one hook) would be monomorphic and inlined.
  * {@code -p profile=isolated} skips that, for comparison.
  *
- * <p>Run it with {@code ./scripts/bench HookChainBenchmark -prof gc}; see docs/benchmarks.md.
+ * <p>Run it with {@code ./scripts/bench HookChainBenchmark -prof gc}; results in docs/benchmarks.md.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -56,75 +61,126 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class HookChainBenchmark {
 
-    /** A chain of {@code hooks} no-op hooks: each returns {@code null}, so nothing is rewritten. */
-    @State(Scope.Thread)
-    public static class NoOpChain {
-
-        @Param({"0", "1", "10", "50"})
-        int hooks;
+    /** What both chains share: the engine, the reused context, the payload, the knobs. */
+    public abstract static class EngineState {
 
         /** {@code mixed}: shared call sites see many classes and hooks first; {@code isolated}: they do not. */
         @Param({"mixed"})
-        String profile;
+        public String profile;
+
+        /** {@code kept}: the engine as it is; {@code cleared}: its slow-hook latch kept clear (diagnostic, see {@link Latch}). */
+        @Param({"kept"})
+        public String latch;
 
         HookEngine engine;
         CallContext context;
         Update update;
+        private Latch.Clearer clearer;
+        private long reportedCalls;
+        private long reportedTimed;
+
+        /** Installs the chain on {@link #engine}. */
+        abstract void install();
+
+        /** Checks what one run of the chain returned. */
+        abstract void checkResult(Update result);
 
         @Setup(Level.Trial)
         public void setUp() {
             Profiles.prepare(profile);
             engine = new HookEngine();
-            for (int i = 0; i < hooks; i++) {
-                engine.install(HookSource.of(pluginId(i), BenchHooks.noOp(i)));
-            }
+            install();
             context = engine.newContext(null, null);
             update = update();
-            check(engine.chains().of(Hooks.ON_UPDATE).links().size() == hooks, "chain length");
-            check(engine.run(Hooks.ON_UPDATE, update, context) == update, "a no-op chain returns its payload itself");
+            checkResult(engine.run(Hooks.ON_UPDATE, update, context));
+            clearer = Latch.start(latch, engine);
+        }
+
+        @TearDown(Level.Iteration)
+        public void afterIteration() {
+            if (clearer != null) {
+                report("this iteration");
+            }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            Profiles.reportTiming(engine);
+            if (clearer != null) {
+                clearer.stop();
+            }
+            reportedCalls = 0;
+            reportedTimed = 0;
+            report("whole trial, warm-up included");
             context.close();
             engine.close();
+        }
+
+        /**
+         * Prints the share of hook calls that were timed since the last report. The engine times a
+         * random 1 in 16 calls of each hook, and every call of a hook once one of its timed calls
+         * took over 20 us: a share above ~6% means that latch tripped.
+         */
+        private void report(String span) {
+            List<HookStats> stats = engine.stats().stream().filter(s -> s.hook().equals("onUpdate")).toList();
+            long calls = 0;
+            long timed = 0;
+            long max = 0;
+            for (HookStats s : stats) {
+                calls += s.calls();
+                timed += s.timedCalls();
+                max = Math.max(max, s.maxNanos());
+            }
+            long newCalls = calls - reportedCalls;
+            long newTimed = timed - reportedTimed;
+            reportedCalls = calls;
+            reportedTimed = timed;
+            if (newCalls > 0) {
+                System.out.printf(Locale.ROOT, "%n[hookline] %s: %,d hook calls, %.2f%% timed (sampling alone: 6.25%%);"
+                                + " longest timed call so far %,d ns; hooks timing every call now: %d of %d%n",
+                        span, newCalls, 100.0 * newTimed / newCalls, max, Latch.latched(engine), stats.size());
+            }
+        }
+    }
+
+    /** A chain of {@code hooks} no-op hooks: each returns {@code null}, so nothing is rewritten. */
+    @State(Scope.Thread)
+    public static class NoOpChain extends EngineState {
+
+        @Param({"0", "1", "10", "50"})
+        public int hooks;
+
+        @Override
+        void install() {
+            for (int i = 0; i < hooks; i++) {
+                engine.install(HookSource.of(pluginId(i), BenchHooks.noOp(i)));
+            }
+            check(engine.chains().of(Hooks.ON_UPDATE).links().size() == hooks, "chain length");
+        }
+
+        @Override
+        void checkResult(Update result) {
+            check(result == update, "a no-op chain returns its payload itself");
         }
     }
 
     /** A chain of {@value #REWRITES} hooks that each return a copy of the update with another path. */
     @State(Scope.Thread)
-    public static class RewriteChain {
+    public static class RewriteChain extends EngineState {
 
         static final int REWRITES = 10;
 
-        @Param({"mixed"})
-        String profile;
-
-        HookEngine engine;
-        CallContext context;
-        Update update;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            Profiles.prepare(profile);
-            engine = new HookEngine();
+        @Override
+        void install() {
             for (int i = 0; i < REWRITES; i++) {
                 engine.install(HookSource.of(pluginId(i), BenchHooks.rewrite(i)));
             }
-            context = engine.newContext(null, null);
-            update = update();
             check(engine.chains().of(Hooks.ON_UPDATE).links().size() == REWRITES, "chain length");
-            Update result = engine.run(Hooks.ON_UPDATE, update, context);
-            check(result != update && result.path().equals("/rewritten/" + (REWRITES - 1)),
-                    "every hook rewrote, the last one last");
         }
 
-        @TearDown(Level.Trial)
-        public void tearDown() {
-            Profiles.reportTiming(engine);
-            context.close();
-            engine.close();
+        @Override
+        void checkResult(Update result) {
+            check(result != update && result.path().equals("/rewritten/" + (REWRITES - 1)),
+                    "every hook rewrote, the last one last");
         }
     }
 
@@ -141,7 +197,7 @@ public class HookChainBenchmark {
     // ---- helpers -------------------------------------------------------------------------------
 
     static String pluginId(int i) {
-        return String.format(Locale.ROOT, "p%02d", i); // p00 < p01 < ... : chain order is install order
+        return String.format(Locale.ROOT, "p%02d", i); // p00 < p01 < ...: the chain runs in install order
     }
 
     static Update update() {
@@ -155,7 +211,7 @@ public class HookChainBenchmark {
         }
     }
 
-    /** Type-profile preparation and the timing report. */
+    /** Type-profile preparation: see the class comment. */
     static final class Profiles {
 
         private Profiles() {
@@ -194,28 +250,99 @@ public class HookChainBenchmark {
                 }
             }
         }
+    }
 
-        /**
-         * Prints how many calls were timed. The engine times a random 1 in 16 calls of a hook, and
-         * every call of a hook once a timed call took over 20 us: more than ~6% means that happened.
-         */
-        static void reportTiming(HookEngine engine) {
-            List<HookStats> stats = engine.stats().stream().filter(s -> s.hook().equals("onUpdate")).toList();
-            long calls = 0;
-            long timed = 0;
-            int latched = 0;
-            for (HookStats s : stats) {
-                calls += s.calls();
-                timed += s.timedCalls();
-                if (s.maxNanos() > 20_000) {
-                    latched++;
+    /**
+     * The engine's slow-hook latch. A hook call is timed 1 time in 16, except that once a timed
+     * call of a hook took over 20 us, every later call of that hook is timed, for good
+     * ({@code EntryStats.alwaysTimed}). On a busy machine a timed call that spans a GC pause or a
+     * preemption trips it within seconds. {@code latch=cleared} keeps it clear through reflection
+     * from a background thread (every millisecond, writing only when it is set): a diagnostic of
+     * what a call costs while it is only sampled, not a setting the server has.
+     */
+    static final class Latch {
+
+        private Latch() {
+        }
+
+        /** The background thread of {@code latch=cleared}. */
+        static final class Clearer {
+            private final Thread thread;
+            private volatile boolean stopped;
+
+            Clearer(HookEngine engine) throws ReflectiveOperationException {
+                List<Object> all = new ArrayList<>();
+                for (Object stats : entryStats(engine)) {
+                    all.add(stats);
+                }
+                Field flag = flagOf(all.get(0));
+                thread = Thread.ofPlatform().daemon().name("bench-latch-clearer").start(() -> {
+                    while (!stopped) {
+                        for (Object stats : all) {
+                            try {
+                                if (flag.getBoolean(stats)) {
+                                    flag.setBoolean(stats, false);
+                                }
+                            } catch (IllegalAccessException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                });
+            }
+
+            void stop() {
+                stopped = true;
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            if (calls > 0) {
-                System.out.printf(Locale.ROOT, "%n[hookline] onUpdate hook calls: %,d; timed: %,d (%.2f%%, sampling alone: 6.25%%);"
-                                + " hooks that saw a call over 20 us and now time every call: %d of %d%n",
-                        calls, timed, 100.0 * timed / calls, latched, stats.size());
+        }
+
+        /** @return the clearer for {@code latch=cleared}, or {@code null} for {@code latch=kept} */
+        static Clearer start(String latch, HookEngine engine) {
+            switch (latch) {
+                case "kept":
+                    return null;
+                case "cleared":
+                    try {
+                        return entryStats(engine).iterator().hasNext() ? new Clearer(engine) : null;
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("cannot reach the engine's slow-hook latch: its internals changed", e);
+                    }
+                default:
+                    throw new IllegalArgumentException("latch must be kept or cleared, not " + latch);
             }
+        }
+
+        /** @return how many hooks have the latch set (time every call), or -1 if that cannot be read */
+        static int latched(HookEngine engine) {
+            try {
+                int n = 0;
+                for (Object stats : entryStats(engine)) {
+                    if (flagOf(stats).getBoolean(stats)) {
+                        n++;
+                    }
+                }
+                return n;
+            } catch (ReflectiveOperationException e) {
+                return -1;
+            }
+        }
+
+        private static Iterable<?> entryStats(HookEngine engine) throws ReflectiveOperationException {
+            Field field = HookEngine.class.getDeclaredField("stats");
+            field.setAccessible(true);
+            return ((Map<?, ?>) field.get(engine)).values();
+        }
+
+        private static Field flagOf(Object stats) throws ReflectiveOperationException {
+            Field field = stats.getClass().getDeclaredField("alwaysTimed");
+            field.setAccessible(true);
+            return field;
         }
     }
 }

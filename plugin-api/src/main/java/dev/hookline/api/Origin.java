@@ -29,7 +29,7 @@ public record Origin(Kind kind, String source) {
     /** State loaded from storage. */
     public static final Origin STORAGE = new Origin(Kind.STORAGE, "");
 
-    /** Validates the components and copies maps, so the record stays immutable. */
+    /** Checks that neither component is null. */
     public Origin {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(source, "source");
