@@ -19,7 +19,10 @@ final class EntryStats {
 
     private static final Logger log = LoggerFactory.getLogger(HookEngine.class);
 
-    /** A measured call longer than this makes every later call of the hook measured. */
+    /**
+     * A hook whose typical measured call takes longer than this is timed on every call (the clock
+     * then costs nothing next to the call); below it, a random one call in 16 is timed.
+     */
     static final long SLOW_NANOS = 20_000;
     /** After the first error of a hook is logged with its stack trace, at most one line per this period. */
     private static final long ERROR_LOG_PERIOD_NANOS = 10_000_000_000L;
@@ -38,8 +41,18 @@ final class EntryStats {
     private final LongAdder timedCalls = new LongAdder();
     private final LongAdder totalNanos = new LongAdder();
     private final LongAccumulator maxNanos = new LongAccumulator(Math::max, 0);
-    /** Set once a call was seen to be slow: measuring then costs nothing next to the call. */
+    /**
+     * Whether every call is timed: true while {@link #typicalNanos} is above {@link #SLOW_NANOS}.
+     * Read on every call, written only when it flips.
+     */
     volatile boolean alwaysTimed;
+    /**
+     * An exponentially weighted average (weight 1/8) of the measured durations. One cold or
+     * interrupted call (the interpreter, a GC pause) lifts it for a dozen samples at most,
+     * instead of condemning a fast hook to be timed forever. Updated without synchronisation:
+     * a lost update only nudges a heuristic.
+     */
+    private long typicalNanos;
 
     private final AtomicLong lastErrorLog = new AtomicLong();
     private final LongAdder unloggedErrors = new LongAdder();
@@ -55,8 +68,11 @@ final class EntryStats {
         timedCalls.increment();
         totalNanos.add(nanos);
         maxNanos.accumulate(nanos);
-        if (nanos > SLOW_NANOS && !alwaysTimed) {
-            alwaysTimed = true;
+        long typical = typicalNanos + ((nanos - typicalNanos) >> 3);
+        typicalNanos = typical;
+        boolean slow = typical > SLOW_NANOS;
+        if (slow != alwaysTimed) {
+            alwaysTimed = slow;
         }
     }
 

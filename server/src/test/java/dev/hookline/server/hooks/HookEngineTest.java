@@ -227,6 +227,29 @@ class HookEngineTest {
     }
 
     @Test
+    void aHookThatWasSlowForAWhileGoesBackToSampledTiming() {
+        engine.install(HookSource.of("app", new ServerHooks() {
+            private int calls;
+
+            @Override
+            public Update onUpdate(Update update, HookContext context) throws InterruptedException {
+                if (calls++ < 40) {
+                    Thread.sleep(2); // slow while it warms up, as a cold cache or a GC pause would make it
+                }
+                return null;
+            }
+        }));
+        for (int i = 0; i < 4000; i++) {
+            engine.run(Hooks.ON_UPDATE, update(), context);
+        }
+
+        HookStats stats = engine.stats().get(0);
+        // Every call is timed while the hook is slow, then about one in 16 again: far fewer than all.
+        assertThat(stats.calls()).isEqualTo(4000);
+        assertThat(stats.timedCalls()).isLessThan(1000);
+    }
+
+    @Test
     void settingsRejectUnknownHooksAndNonPositiveDeadlines() {
         assertThatThrownBy(() -> PluginSettings.DEFAULTS.withHookTimeout("onUpdat", Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("onUpdat");
