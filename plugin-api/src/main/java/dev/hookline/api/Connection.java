@@ -15,12 +15,16 @@ public interface Connection {
     String remoteAddress();
 
     /**
-     * @return the connection's attributes: what {@code onConnect} and {@code onAuthenticate}
-     *         hooks returned, merged in the order they ran; an immutable snapshot
+     * @return the connection's attributes: what {@code onConnect} hooks returned, with what
+     *         {@code onAuthenticate} and {@code onTokenSync} hooks added for any document merged in,
+     *         in the order they ran; an immutable snapshot
      */
     Map<String, Object> attributes();
 
-    /** @return whether the connection may only read (set by {@code onConnect} or {@code onAuthenticate} hooks) */
+    /**
+     * @return whether the whole connection may only read (set by {@code onConnect} hooks); a
+     *         document session can also be made read-only by {@code onAuthenticate}
+     */
     boolean readOnly();
 
     /** @return whether the socket is still open */

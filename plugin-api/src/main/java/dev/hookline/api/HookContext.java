@@ -11,7 +11,10 @@ import java.util.Optional;
  */
 public interface HookContext {
 
-    /** @return the server API: read and write documents, broadcast */
+    /**
+     * @return the server API: read and write documents, broadcast
+     * @throws IllegalStateException when the engine runs without a server (a bare engine in a test)
+     */
     ServerApi server();
 
     /** @return the connection this event belongs to; empty for server-wide and storage events */

@@ -47,12 +47,14 @@ import dev.hookline.api.payload.Upgrade;
  *       later hook, and the server itself, sees.</li>
  *   <li><b>Reject.</b> Throwing {@link Reject} stops the chain; the server takes the reject action
  *       documented on the hook.</li>
- *   <li><b>Stop.</b> Throwing {@link Stop} ends the chain successfully with the current payload.</li>
+ *   <li><b>Stop.</b> Throwing {@link Stop} ends the chain successfully with the current payload;
+ *       in a hook that returns a payload, {@link Stop#with(Object)} also rewrites it.</li>
  *   <li><b>Errors.</b> Any other exception counts as {@code Reject(4500, "internal error")}: it is
  *       logged with the plugin id and hook name, counted, and never reaches the client.</li>
  *   <li><b>Blocking.</b> Hooks run on virtual threads, never on network threads: blocking calls
  *       (JDBC, HTTP) are fine. Each call has a deadline (10 s unless configured); a hook that
- *       overruns it is interrupted and counts as {@code Reject(4504, "hook timed out")}.</li>
+ *       overruns it is interrupted and counts as a {@code 4504} reject ("hook onX timed out"),
+ *       even if it returns a result later.</li>
  * </ul>
  *
  * <p>Instances are shared by every connection and document: keep them thread-safe.

@@ -5,8 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A client opens a document with a token; passed to {@code onAuthenticate}. A rewrite of the
- * attributes or the read-only flag is seen by the next hook and applies to this document session.
+ * A client opens a document with a token; passed to {@code onAuthenticate}. A rewrite is seen by
+ * the next hook; the attributes are then merged into the connection's, and the read-only flag
+ * applies to this document session.
  *
  * @param document the document name
  * @param token the token the client sent, or an empty string

@@ -1,5 +1,7 @@
 package dev.hookline.api.payload;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,6 +13,6 @@ public record Connected(Map<String, Object> attributes) {
 
     /** Validates the components and copies maps, so the record stays immutable. */
     public Connected {
-        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
     }
 }

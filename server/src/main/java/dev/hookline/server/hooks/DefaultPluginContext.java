@@ -3,6 +3,7 @@ package dev.hookline.server.hooks;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.hookline.api.PluginContext;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -11,9 +12,10 @@ import org.slf4j.LoggerFactory;
 /** The context of one installed plugin, shared by all its hook entries. */
 final class DefaultPluginContext implements PluginContext {
 
+    /** Unknown keys fail (a typo is reported, not ignored); absent keys take Java's defaults; java.time works. */
     private static final ObjectMapper BINDER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .registerModule(new JavaTimeModule());
 
     private final String id;
     private final String version;

@@ -124,6 +124,10 @@ public final class HookChain<P> {
     }
 
     private P accept(HookEntry entry, Object stopPayload, CallContext context) {
+        if (!hook.rewrites()) {
+            throw contain(entry, new IllegalArgumentException("Stop.with(payload) in " + hook.name()
+                    + ", which cannot rewrite its payload; throw new Stop() instead"), context);
+        }
         if (!hook.payloadType().isInstance(stopPayload)) {
             throw contain(entry, new IllegalArgumentException("Stop.with(" + stopPayload.getClass().getName()
                     + ") in " + hook.name() + ", which takes " + hook.payloadType().getSimpleName()), context);

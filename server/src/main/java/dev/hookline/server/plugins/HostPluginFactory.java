@@ -1,6 +1,7 @@
 package dev.hookline.server.plugins;
 
 import java.lang.reflect.Constructor;
+import java.util.function.Supplier;
 import org.pf4j.Plugin;
 import org.pf4j.PluginFactory;
 import org.pf4j.PluginRuntimeException;
@@ -14,8 +15,18 @@ import org.pf4j.PluginWrapper;
  */
 final class HostPluginFactory implements PluginFactory {
 
+    private final Supplier<StopDeferral> stops;
+
+    HostPluginFactory(Supplier<StopDeferral> stops) {
+        this.stops = stops;
+    }
+
     @Override
     public Plugin create(PluginWrapper wrapper) {
+        return new DeferrableStop(wrapper.getPluginId(), createPlugin(wrapper), stops.get());
+    }
+
+    private static Plugin createPlugin(PluginWrapper wrapper) {
         String className = wrapper.getDescriptor().getPluginClass();
         if (className == null || className.isBlank() || className.equals(Plugin.class.getName())) {
             return new Plugin() {
@@ -38,6 +49,41 @@ final class HostPluginFactory implements PluginFactory {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new PluginRuntimeException(cause, "Plugin-Class {} could not be created: {}", className, cause.toString());
+        }
+    }
+
+    /**
+     * The plugin PF4J starts and stops. Its {@code stop()} can be held back while the host reloads
+     * a plugin: PF4J stops the old version before the new one is loaded, but the old version's
+     * hooks keep serving until the new ones are swapped in, and they must still work until then.
+     */
+    private static final class DeferrableStop extends Plugin {
+
+        private final String id;
+        private final Plugin delegate;
+        private final StopDeferral stops;
+
+        DeferrableStop(String id, Plugin delegate, StopDeferral stops) {
+            this.id = id;
+            this.delegate = delegate;
+            this.stops = stops;
+        }
+
+        @Override
+        public void start() {
+            delegate.start();
+        }
+
+        @Override
+        public void stop() {
+            if (!stops.defer(id, delegate::stop)) {
+                delegate.stop();
+            }
+        }
+
+        @Override
+        public void delete() {
+            delegate.delete();
         }
     }
 }

@@ -32,10 +32,13 @@ import org.pf4j.RuntimeMode;
 final class HostPluginManager extends DefaultPluginManager {
 
     private final Consumer<HostPluginClassLoader> deferredClose;
+    private final StopDeferral stops;
 
-    HostPluginManager(Path pluginsRoot, String systemVersion, Consumer<HostPluginClassLoader> deferredClose) {
+    HostPluginManager(Path pluginsRoot, String systemVersion, Consumer<HostPluginClassLoader> deferredClose,
+                      StopDeferral stops) {
         super(List.of(pluginsRoot));
         this.deferredClose = deferredClose;
+        this.stops = stops;
         setSystemVersion(systemVersion);
     }
 
@@ -59,7 +62,8 @@ final class HostPluginManager extends DefaultPluginManager {
 
     @Override
     protected PluginFactory createPluginFactory() {
-        return new HostPluginFactory();
+        // PF4J calls this from its constructor, before this class's fields are set: read them later.
+        return new HostPluginFactory(() -> stops);
     }
 
     @Override
@@ -98,6 +102,11 @@ final class HostPluginManager extends DefaultPluginManager {
         PluginDescriptor descriptor = getPluginDescriptorFinder().find(path);
         validatePluginDescriptor(descriptor);
         return descriptor;
+    }
+
+    /** @return whether this server's version satisfies the plugin's {@code Plugin-Requires} */
+    boolean versionFits(PluginDescriptor descriptor) {
+        return getVersionManager().checkVersionConstraint(getSystemVersion(), descriptor.getRequires());
     }
 
     /** Resolves dependencies of everything loaded; plugins that cannot be resolved are unloaded. */

@@ -60,6 +60,7 @@ public final class PluginHost implements AutoCloseable {
     private final Set<HostPluginClassLoader> closing = ConcurrentHashMap.newKeySet();
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
+    private final StopDeferral stops = new StopDeferral();
     private boolean closed;
 
     /** A host whose old class loaders close 30 s after a reload or unload. */
@@ -78,7 +79,7 @@ public final class PluginHost implements AutoCloseable {
         this.closeGrace = closeGrace;
         this.closer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("hookline-plugin-closer").factory());
-        this.manager = new HostPluginManager(this.pluginsDir, Version.release(), this::closeLater);
+        this.manager = new HostPluginManager(this.pluginsDir, Version.release(), this::closeLater, stops);
     }
 
     /** @return the plugins folder */
@@ -199,11 +200,12 @@ public final class PluginHost implements AutoCloseable {
             dependents.put(dependent, manager.getPlugin(dependent).getPluginPath());
         }
         // Unload the old version from PF4J (it cannot hold two plugins with one id), but leave its
-        // hooks installed: they keep serving, on a class loader whose close is deferred, until
-        // install() below swaps in the new ones.
-        manager.unloadPlugin(id);
+        // hooks installed and its stop() held back: it keeps serving, on a class loader whose
+        // close is deferred, until install() below swaps in the new hooks. Only then does it stop.
+        stops.begin();
         LoadedPlugin reloaded;
         try {
+            manager.unloadPlugin(id);
             PluginWrapper wrapper = manager.loadOne(file);
             resolveAndReportUnresolved();
             if (manager.getPlugin(id) == null) {
@@ -217,6 +219,7 @@ public final class PluginHost implements AutoCloseable {
                 engine.uninstall(d);
                 plugins.remove(d);
             });
+            runDeferredStops();
             throw e instanceof PluginLoadException p ? p : report(new PluginProblem(file, id, reasonOf(e)), e);
         }
         log.info("Plugin '{}' reloaded: {} -> {}", id, old.getDescriptor().getVersion(), reloaded.version());
@@ -232,6 +235,7 @@ public final class PluginHost implements AutoCloseable {
                         + reasonOf(e)), e);
             }
         });
+        runDeferredStops();
         return reloaded;
     }
 
@@ -294,6 +298,11 @@ public final class PluginHost implements AutoCloseable {
         if (RESERVED_IDS.contains(id)) {
             manager.unloadPlugin(id);
             throw report(new PluginProblem(path, id, "the plugin id '" + id + "' is reserved; rename the plugin"), null);
+        }
+        if (!manager.versionFits(wrapper.getDescriptor())) {
+            manager.unloadPlugin(id);
+            throw report(new PluginProblem(path, id, "it requires Hookline " + wrapper.getDescriptor().getRequires()
+                    + " (Plugin-Requires), and this server is " + Version.get()), null);
         }
         List<String> listed = listedHookClasses(wrapper);
         if (!engine.settingsOf(id).enabled()) {
@@ -449,6 +458,17 @@ public final class PluginHost implements AutoCloseable {
             t = t.getCause() == t ? null : t.getCause();
         }
         return reason.toString();
+    }
+
+    /** Stops the old versions a reload held back, now that nothing routes calls to them. */
+    private void runDeferredStops() {
+        for (Runnable stop : stops.end()) {
+            try {
+                stop.run();
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("The previous version of a reloaded plugin failed to stop", e);
+            }
+        }
     }
 
     private void checkOpen() {

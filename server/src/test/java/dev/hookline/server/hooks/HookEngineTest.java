@@ -140,6 +140,19 @@ class HookEngineTest {
     }
 
     @Test
+    void stopWithAPayloadInAHookThatCannotRewriteIsAHookError() {
+        engine.install(HookSource.of("app", new ServerHooks() {
+            @Override
+            public void onListen(Listen listen, HookContext context) {
+                throw Stop.with(new Listen("evil", 1));
+            }
+        }));
+
+        assertThatThrownBy(() -> engine.run(Hooks.ON_LISTEN, new Listen("127.0.0.1", 1234), context))
+                .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.code()).isEqualTo(4500));
+    }
+
+    @Test
     void aPriorityMethodThatThrowsCountsAsTheDefault() {
         engine.install(HookSource.of("app", recordingUpdate("at 99", 99), new ServerHooks() {
             @Override
@@ -258,6 +271,17 @@ class HookEngineTest {
     }
 
     record Greeting(String text) {
+    }
+
+    record Tuning(int retries, Duration backoff, boolean verbose) {
+    }
+
+    @Test
+    void settingsBindToRecordsWithDefaultsForAbsentKeysAndJavaTime() {
+        DefaultPluginContext plugin = new DefaultPluginContext("tuned", "1.0.0",
+                JsonNodeFactory.instance.objectNode().put("backoff", "PT2.5S"));
+
+        assertThat(plugin.settings(Tuning.class)).isEqualTo(new Tuning(0, Duration.ofMillis(2500), false));
     }
 
     @Test

@@ -517,6 +517,46 @@ class PluginRulesTest {
     }
 
     @Test
+    void theOldVersionStopsOnlyAfterTheNewOneIsServing() {
+        Path v1 = lifecyclePlugin("swapped", "1.0.0").writeTo(plugins);
+        startHost();
+        Path next = plugins.resolveSibling(plugins.getFileName() + "-next");
+        Path v2 = lifecyclePlugin("swapped", "2.0.0").writeTo(next);
+
+        host.reload("swapped", v2);
+
+        // PF4J stops a plugin before it can load its replacement; the host holds that stop back,
+        // so the old version is never stopped while its hooks can still be called.
+        assertThat(Probe.events()).containsExactly("start 1.0.0", "start 2.0.0", "stop 1.0.0");
+        assertThat(marks(runUpdate())).containsExactly("swapped 2.0.0");
+        assertThat(v1).exists();
+    }
+
+    private static PluginJar.Builder lifecyclePlugin(String id, String version) {
+        String pkg = packageOf(id);
+        return plugin(id, 100, appendMark(id + " " + version)).version(version)
+                .source(pkg + ".Lifecycle", """
+                        package %s;
+                        public class Lifecycle extends org.pf4j.Plugin {
+                            @Override public void start() { dev.hookline.server.testsupport.Probe.event("start %s"); }
+                            @Override public void stop() { dev.hookline.server.testsupport.Probe.event("stop %s"); }
+                        }
+                        """.formatted(pkg, version, version))
+                .pluginClass(pkg + ".Lifecycle");
+    }
+
+    @Test
+    void aPluginThatNeedsANewerServerIsSkippedNamingBothVersions() {
+        plugin("futuristic", 100, appendMark("futuristic")).requires(">=99.0.0").writeTo(plugins);
+        plugin("current", 100, appendMark("current")).requires(">=0.1.0").writeTo(plugins);
+
+        List<PluginProblem> problems = startHost().problems();
+
+        assertThat(reasonFor(problems, "futuristic-1.0.0.jar")).contains(">=99.0.0").contains("this server is");
+        assertThat(marks(runUpdate())).containsExactly("current");
+    }
+
+    @Test
     void aReloadWithABrokenJarKeepsTheRunningVersion() throws Exception {
         plugin("stable", 100, appendMark("stable v1")).writeTo(plugins);
         startHost();
