@@ -11,13 +11,8 @@ import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
 import dev.hookline.server.hooks.HookStats;
 import dev.hookline.server.hooks.Hooks;
-import java.lang.reflect.Field;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -41,8 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the worker's thread. A call therefore includes the snapshot read, the context's deadline
  * bookkeeping (one CAS per chain; per hook two release stores, a coarse-clock read, a call count
  * and a phase check), the timing decision (a random 1 call in 16 of each hook is timed with
- * {@code System.nanoTime}; see {@link Latch} for the exception) and the megamorphic call of
- * each hook.
+ * {@code System.nanoTime}, every call of a hook whose typical call is slow) and the
+ * megamorphic call of each hook. Each trial prints the share of hook calls that were timed.
  *
  * <p>Hooks are instances of 8 distinct classes cycled over the chain, one plugin id each
  * ({@code p00}, {@code p01}, ...). With {@code profile=mixed} (the default), set-up first runs a
@@ -62,22 +57,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class HookChainBenchmark {
 
     /** What both chains share: the engine, the reused context, the payload, the knobs. */
+    @State(Scope.Thread)
     public abstract static class EngineState {
 
         /** {@code mixed}: shared call sites see many classes and hooks first; {@code isolated}: they do not. */
         @Param({"mixed"})
         public String profile;
 
-        /** {@code kept}: the engine as it is; {@code cleared}: its slow-hook latch kept clear (diagnostic, see {@link Latch}). */
-        @Param({"kept"})
-        public String latch;
-
         HookEngine engine;
         CallContext context;
         Update update;
-        private Latch.Clearer clearer;
-        private long reportedCalls;
-        private long reportedTimed;
 
         /** Installs the chain on {@link #engine}. */
         abstract void install();
@@ -93,51 +82,32 @@ public class HookChainBenchmark {
             context = engine.newContext(null, null);
             update = update();
             checkResult(engine.run(Hooks.ON_UPDATE, update, context));
-            clearer = Latch.start(latch, engine);
-        }
-
-        @TearDown(Level.Iteration)
-        public void afterIteration() {
-            if (clearer != null) {
-                report("this iteration");
-            }
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            if (clearer != null) {
-                clearer.stop();
-            }
-            reportedCalls = 0;
-            reportedTimed = 0;
-            report("whole trial, warm-up included");
+            reportTiming();
             context.close();
             engine.close();
         }
 
         /**
-         * Prints the share of hook calls that were timed since the last report. The engine times a
-         * random 1 in 16 calls of each hook, and every call of a hook once one of its timed calls
-         * took over 20 us: a share above ~6% means that latch tripped.
+         * Prints the share of hook calls that were timed. The engine times a random 1 call in 16
+         * of a fast hook, and every call of a hook while its typical timed call exceeds 20 us:
+         * a share well above 6.25% for no-op hooks would mean they are being timed on every call.
          */
-        private void report(String span) {
-            List<HookStats> stats = engine.stats().stream().filter(s -> s.hook().equals("onUpdate")).toList();
+        private void reportTiming() {
             long calls = 0;
             long timed = 0;
-            long max = 0;
-            for (HookStats s : stats) {
-                calls += s.calls();
-                timed += s.timedCalls();
-                max = Math.max(max, s.maxNanos());
+            for (HookStats s : engine.stats()) {
+                if (s.hook().equals("onUpdate")) {
+                    calls += s.calls();
+                    timed += s.timedCalls();
+                }
             }
-            long newCalls = calls - reportedCalls;
-            long newTimed = timed - reportedTimed;
-            reportedCalls = calls;
-            reportedTimed = timed;
-            if (newCalls > 0) {
-                System.out.printf(Locale.ROOT, "%n[hookline] %s: %,d hook calls, %.2f%% timed (sampling alone: 6.25%%);"
-                                + " longest timed call so far %,d ns; hooks timing every call now: %d of %d%n",
-                        span, newCalls, 100.0 * newTimed / newCalls, max, Latch.latched(engine), stats.size());
+            if (calls > 0) {
+                System.out.printf(Locale.ROOT, "%n[hookline] this trial, warm-up included: %,d hook calls, %.2f%% timed"
+                        + " (sampling alone: 6.25%%)%n", calls, 100.0 * timed / calls);
             }
         }
     }
@@ -249,100 +219,6 @@ public class HookChainBenchmark {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * The engine's slow-hook latch. A hook call is timed 1 time in 16, except that once a timed
-     * call of a hook took over 20 us, every later call of that hook is timed, for good
-     * ({@code EntryStats.alwaysTimed}). On a busy machine a timed call that spans a GC pause or a
-     * preemption trips it within seconds. {@code latch=cleared} keeps it clear through reflection
-     * from a background thread (every millisecond, writing only when it is set): a diagnostic of
-     * what a call costs while it is only sampled, not a setting the server has.
-     */
-    static final class Latch {
-
-        private Latch() {
-        }
-
-        /** The background thread of {@code latch=cleared}. */
-        static final class Clearer {
-            private final Thread thread;
-            private volatile boolean stopped;
-
-            Clearer(HookEngine engine) throws ReflectiveOperationException {
-                List<Object> all = new ArrayList<>();
-                for (Object stats : entryStats(engine)) {
-                    all.add(stats);
-                }
-                Field flag = flagOf(all.get(0));
-                thread = Thread.ofPlatform().daemon().name("bench-latch-clearer").start(() -> {
-                    while (!stopped) {
-                        for (Object stats : all) {
-                            try {
-                                if (flag.getBoolean(stats)) {
-                                    flag.setBoolean(stats, false);
-                                }
-                            } catch (IllegalAccessException e) {
-                                throw new IllegalStateException(e);
-                            }
-                        }
-                        LockSupport.parkNanos(1_000_000);
-                    }
-                });
-            }
-
-            void stop() {
-                stopped = true;
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        /** @return the clearer for {@code latch=cleared}, or {@code null} for {@code latch=kept} */
-        static Clearer start(String latch, HookEngine engine) {
-            switch (latch) {
-                case "kept":
-                    return null;
-                case "cleared":
-                    try {
-                        return entryStats(engine).iterator().hasNext() ? new Clearer(engine) : null;
-                    } catch (ReflectiveOperationException e) {
-                        throw new IllegalStateException("cannot reach the engine's slow-hook latch: its internals changed", e);
-                    }
-                default:
-                    throw new IllegalArgumentException("latch must be kept or cleared, not " + latch);
-            }
-        }
-
-        /** @return how many hooks have the latch set (time every call), or -1 if that cannot be read */
-        static int latched(HookEngine engine) {
-            try {
-                int n = 0;
-                for (Object stats : entryStats(engine)) {
-                    if (flagOf(stats).getBoolean(stats)) {
-                        n++;
-                    }
-                }
-                return n;
-            } catch (ReflectiveOperationException e) {
-                return -1;
-            }
-        }
-
-        private static Iterable<?> entryStats(HookEngine engine) throws ReflectiveOperationException {
-            Field field = HookEngine.class.getDeclaredField("stats");
-            field.setAccessible(true);
-            return ((Map<?, ?>) field.get(engine)).values();
-        }
-
-        private static Field flagOf(Object stats) throws ReflectiveOperationException {
-            Field field = stats.getClass().getDeclaredField("alwaysTimed");
-            field.setAccessible(true);
-            return field;
         }
     }
 }
