@@ -19,13 +19,15 @@ import java.util.Optional;
  * it when the worker ends; its call counts then move into the engine's totals.
  *
  * <h2>Deadlines</h2>
- * A chain marks the context {@code RUNNING} and, before each hook, publishes the hook and its
- * start time with release stores (no fence on x86). The watchdog reads them with acquire loads;
- * when a hook is overdue it moves the context from {@code RUNNING} to {@code TIMING_OUT} with a
- * CAS, interrupts the thread, and sets {@code TIMED_OUT}. The chain checks the phase after each
- * hook and ends with a CAS back to {@code IDLE}: if that CAS fails, the watchdog won, so the
- * chain fails with 4504 and clears the interrupt it was sent, which therefore never leaks into the
- * caller. Cost: two plain stores and one load per hook, one CAS per chain.
+ * A chain numbers its run and marks the context {@code RUNNING}; before each hook it publishes
+ * the hook with a release store (no fence on x86). It publishes no start time: the watchdog
+ * notes when it first sees a (run, hook) pair, which is at most one tick after the hook started.
+ * When a hook is overdue, the watchdog moves the context from {@code RUNNING} to
+ * {@code TIMING_OUT} with a CAS, interrupts the thread, and sets {@code TIMED_OUT}. The chain
+ * checks the phase after each hook and ends with a CAS back to {@code IDLE}: if that CAS fails,
+ * the watchdog won, so the chain fails with 4504 and clears the interrupt it was sent, which
+ * therefore never leaks into the caller. Cost: one plain store and one load per hook, one CAS
+ * per chain.
  */
 public final class CallContext implements HookContext, AutoCloseable {
 
@@ -36,14 +38,14 @@ public final class CallContext implements HookContext, AutoCloseable {
 
     private static final VarHandle PHASE;
     private static final VarHandle CURRENT;
-    private static final VarHandle STARTED;
+    private static final VarHandle RUN;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PHASE = lookup.findVarHandle(CallContext.class, "phase", int.class);
             CURRENT = lookup.findVarHandle(CallContext.class, "current", HookEntry.class);
-            STARTED = lookup.findVarHandle(CallContext.class, "started", long.class);
+            RUN = lookup.findVarHandle(CallContext.class, "run", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -57,9 +59,14 @@ public final class CallContext implements HookContext, AutoCloseable {
     private volatile int phase;
     /** The hook running now; plain for the owner thread, release/acquire between it and the watchdog. */
     private HookEntry current;
-    /** When the current hook started, on the watchdog's coarse clock. */
-    private long started;
+    /** Counts chain runs, so the watchdog can tell the same hook in a new run from a hook still running. */
+    private long run;
     private Thread thread;
+
+    // The watchdog's own notes: the (run, hook) it saw last and since when. Watchdog thread only.
+    private long seenRun;
+    private HookEntry seenEntry;
+    private long seenSince;
 
     // Written by the watchdog before it publishes TIMED_OUT, read by the owner after.
     private HookEntry overran;
@@ -70,12 +77,14 @@ public final class CallContext implements HookContext, AutoCloseable {
     /** Calls per {@link EntryStats#slot}, thread-confined; summed by the engine when stats are read. */
     private long[] calls = new long[32];
     private int random;
+    private final int sampleMask;
     private boolean closed;
 
-    CallContext(DeadlineWatchdog watchdog, ServerApi server, Connection connection) {
+    CallContext(DeadlineWatchdog watchdog, ServerApi server, Connection connection, int sampleMask) {
         this.watchdog = watchdog;
         this.server = server;
         this.connection = connection;
+        this.sampleMask = sampleMask;
         this.random = (int) System.nanoTime() | 1;
     }
 
@@ -120,13 +129,13 @@ public final class CallContext implements HookContext, AutoCloseable {
             throw new IllegalStateException("a chain is already running on this call context; contexts are not re-entrant");
         }
         thread = Thread.currentThread();
+        RUN.setRelease(this, run + 1);
         PHASE.setRelease(this, RUNNING);
     }
 
     void enter(HookEntry entry) {
-        STARTED.setRelease(this, watchdog.now());
         CURRENT.setRelease(this, entry);
-        int slot = entry.stats.slot;
+        int slot = entry.slot;
         long[] counts = calls;
         if (slot >= counts.length) {
             counts = calls = Arrays.copyOf(counts, Math.max(slot + 1, counts.length * 2));
@@ -134,14 +143,14 @@ public final class CallContext implements HookContext, AutoCloseable {
         counts[slot]++;
     }
 
-    /** @return whether to measure this call's duration: one call in 16, at random */
+    /** @return whether to measure the durations of this run's calls: one run in N ({@code Options.timingSample}), at random */
     boolean sample() {
         int x = random;
         x ^= x << 13;
         x ^= x >>> 17;
         x ^= x << 5;
         random = x;
-        return (x & 15) == 0;
+        return (x & sampleMask) == 0;
     }
 
     /** @return whether the watchdog has timed out a hook of the running chain */
@@ -174,13 +183,21 @@ public final class CallContext implements HookContext, AutoCloseable {
     // ---- used by the watchdog ----------------------------------------------------------------
 
     /** Times out the running hook if it is overdue; reports it once if it stays stuck. */
-    void checkDeadline(long now, long graceNanos, long stuckAfterNanos) {
+    void checkDeadline(long now, long stuckAfterNanos) {
         int phaseNow = (int) PHASE.getAcquire(this);
         if (phaseNow == RUNNING) {
+            long runNow = (long) RUN.getAcquire(this);
             HookEntry entry = (HookEntry) CURRENT.getAcquire(this);
-            long start = (long) STARTED.getAcquire(this);
-            if (entry != null && now - start > entry.timeoutNanos + graceNanos
-                    && PHASE.compareAndSet(this, RUNNING, TIMING_OUT)) {
+            if (entry == null) {
+                return;
+            }
+            if (entry != seenEntry || runNow != seenRun) {
+                seenEntry = entry;
+                seenRun = runNow;
+                seenSince = now; // at most one tick after the hook started: the deadline is never cut short
+                return;
+            }
+            if (now - seenSince > entry.timeoutNanos && PHASE.compareAndSet(this, RUNNING, TIMING_OUT)) {
                 overran = entry;
                 overranAt = now;
                 stuckReported = false;

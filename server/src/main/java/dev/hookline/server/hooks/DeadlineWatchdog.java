@@ -8,12 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces hook deadlines and keeps the coarse clock hooks are timed against. A platform daemon
- * thread (it must run even when every virtual-thread carrier is busy) wakes every tick, updates
- * {@link #now()} and checks each registered {@link CallContext}.
- *
- * <p>Reading the coarse clock costs a plain load, where {@link System#nanoTime()} would cost more
- * than a no-op hook. A hook therefore gets at least its deadline and at most one tick more.
+ * Enforces hook deadlines. A platform daemon thread (it must run even when every virtual-thread
+ * carrier is busy) wakes every tick and checks each registered {@link CallContext}. Contexts do
+ * not publish start times (reading a clock costs more than a no-op hook): the watchdog notes when
+ * it first sees a hook running, so a hook gets at least its deadline and at most one tick more.
  */
 final class DeadlineWatchdog implements AutoCloseable {
 
@@ -24,7 +22,6 @@ final class DeadlineWatchdog implements AutoCloseable {
     private final long stuckAfterNanos;
     private final Consumer<CallContext> onUnregister;
     private final Thread thread;
-    private volatile long now = System.nanoTime();
     private volatile boolean closed;
 
     /**
@@ -38,11 +35,6 @@ final class DeadlineWatchdog implements AutoCloseable {
         this.onUnregister = onUnregister;
         this.thread = Thread.ofPlatform().daemon().name("hookline-hook-watchdog").unstarted(this::loop);
         thread.start();
-    }
-
-    /** @return the coarse clock, at most one tick behind {@link System#nanoTime()} */
-    long now() {
-        return now;
     }
 
     void register(CallContext context) {
@@ -63,11 +55,10 @@ final class DeadlineWatchdog implements AutoCloseable {
     private void loop() {
         while (!closed) {
             LockSupport.parkNanos(tickNanos);
-            long t = System.nanoTime();
-            now = t;
+            long now = System.nanoTime();
             for (CallContext context : contexts) {
                 try {
-                    context.checkDeadline(t, tickNanos, stuckAfterNanos);
+                    context.checkDeadline(now, stuckAfterNanos);
                 } catch (RuntimeException e) {
                     log.error("Deadline check failed", e); // never let the watchdog die
                 }

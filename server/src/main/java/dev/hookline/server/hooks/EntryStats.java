@@ -21,7 +21,7 @@ final class EntryStats {
 
     /**
      * A hook whose typical measured call takes longer than this is timed on every call (the clock
-     * then costs nothing next to the call); below it, a random one call in 16 is timed.
+     * then costs nothing next to the call); below it, a random sample of calls is timed (one in 64 by default).
      */
     static final long SLOW_NANOS = 20_000;
     /** After the first error of a hook is logged with its stack trace, at most one line per this period. */

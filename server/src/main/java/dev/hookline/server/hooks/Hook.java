@@ -7,34 +7,26 @@ import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * One server hook: its name, payload type and how to call it. The catalogue of every hook is
- * {@link Hooks}. Calling goes through a lambda ({@link Invoker}), never through reflection;
- * reflection is used once, when a chain is built, to see which classes override the hook.
+ * One server hook: its name, payload type and whether it may rewrite. The catalogue of every
+ * hook is {@link Hooks}; calls go through {@link HookDispatch}, never through reflection.
+ * Reflection is used once, when a chain is built, to see which classes override the hook.
  *
  * @param <P> the payload type
  */
 public final class Hook<P> {
 
-    /** Calls the hook's method on one implementation. Returns the rewritten payload or {@code null}. */
-    @FunctionalInterface
-    public interface Invoker<P> {
-        P invoke(ServerHooks hooks, P payload, HookContext context) throws Exception;
-    }
-
     private final int ordinal;
     private final String name;
     private final Class<P> payloadType;
     private final boolean rewrites;
-    private final Invoker<P> invoker;
     private final Predicate<P> endsChain;
     private final Method method;
 
-    Hook(int ordinal, String name, Class<P> payloadType, boolean rewrites, Invoker<P> invoker, Predicate<P> endsChain) {
+    Hook(int ordinal, String name, Class<P> payloadType, boolean rewrites, Predicate<P> endsChain) {
         this.ordinal = ordinal;
         this.name = Objects.requireNonNull(name);
         this.payloadType = Objects.requireNonNull(payloadType);
         this.rewrites = rewrites;
-        this.invoker = Objects.requireNonNull(invoker);
         this.endsChain = endsChain;
         try {
             this.method = ServerHooks.class.getMethod(name, payloadType, HookContext.class);
@@ -64,10 +56,6 @@ public final class Hook<P> {
     /** @return whether a hook may return a rewritten payload */
     public boolean rewrites() {
         return rewrites;
-    }
-
-    Invoker<P> invoker() {
-        return invoker;
     }
 
     /** @return whether a payload returned by a hook ends the chain (a hook answered an HTTP request) */

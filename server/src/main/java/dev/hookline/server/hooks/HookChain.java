@@ -81,14 +81,17 @@ public final class HookChain<P> {
     }
 
     private P runLinks(HookEntry[] chain, P payload, CallContext context) {
-        Hook.Invoker<P> invoker = hook.invoker();
+        int ordinal = hook.ordinal();
+        boolean sampledRun = context.sample(); // one draw per run: a sampled run times each of its hooks
         for (HookEntry entry : chain) {
             context.enter(entry);
             EntryStats stats = entry.stats;
-            long startedAt = stats.alwaysTimed || context.sample() ? System.nanoTime() : 0L;
+            long startedAt = sampledRun || stats.alwaysTimed ? System.nanoTime() : 0L;
             P returned;
             try {
-                returned = invoker.invoke(entry.hooks, payload, context);
+                @SuppressWarnings("unchecked") // HookDispatch returns the hook's own payload type
+                P result = (P) HookDispatch.call(ordinal, entry.hooks, payload, context);
+                returned = result;
             } catch (Stop stop) {
                 record(stats, startedAt);
                 stats.stops.increment();

@@ -38,30 +38,44 @@ public final class HookEngine implements AutoCloseable {
      * @param defaultTimeout the deadline of a hook call when the plugin's settings give none
      * @param watchdogTick   how often deadlines are checked (the precision of deadlines)
      * @param stuckAfter     how long after its interrupt a hook that ignores it is reported as stuck
+     * @param timingSample   time one call in this many (a power of two) of a hook that is typically
+     *                       fast; 1 times every call. Slow hooks are always timed.
      * @param settings       the configuration of each source, by id
      */
-    public record Options(Duration defaultTimeout, Duration watchdogTick, Duration stuckAfter,
+    public record Options(Duration defaultTimeout, Duration watchdogTick, Duration stuckAfter, int timingSample,
                           Function<String, PluginSettings> settings) {
 
-        /** 10 s deadlines checked every 50 ms, stuck hooks reported 30 s after their interrupt, default settings. */
+        /**
+         * 10 s deadlines checked every 50 ms, stuck hooks reported 30 s after their interrupt, one
+         * fast call in 64 timed, default settings.
+         */
         public static final Options DEFAULTS = new Options(Duration.ofSeconds(10), Duration.ofMillis(50),
-                Duration.ofSeconds(30), id -> PluginSettings.DEFAULTS);
+                Duration.ofSeconds(30), 64, id -> PluginSettings.DEFAULTS);
 
+        /** Validates the options. */
         public Options {
             Objects.requireNonNull(defaultTimeout, "defaultTimeout");
             Objects.requireNonNull(watchdogTick, "watchdogTick");
             Objects.requireNonNull(stuckAfter, "stuckAfter");
             Objects.requireNonNull(settings, "settings");
+            if (timingSample < 1 || Integer.bitCount(timingSample) != 1) {
+                throw new IllegalArgumentException("timingSample must be a power of two, not " + timingSample);
+            }
         }
 
         /** @return a copy with another default deadline */
         public Options withDefaultTimeout(Duration timeout) {
-            return new Options(timeout, watchdogTick, stuckAfter, settings);
+            return new Options(timeout, watchdogTick, stuckAfter, timingSample, settings);
+        }
+
+        /** @return a copy timing one fast call in {@code sample} */
+        public Options withTimingSample(int sample) {
+            return new Options(defaultTimeout, watchdogTick, stuckAfter, sample, settings);
         }
 
         /** @return a copy reading each source's settings from {@code settings} */
         public Options withSettings(Function<String, PluginSettings> settings) {
-            return new Options(defaultTimeout, watchdogTick, stuckAfter, settings);
+            return new Options(defaultTimeout, watchdogTick, stuckAfter, timingSample, settings);
         }
     }
 
@@ -205,7 +219,7 @@ public final class HookEngine implements AutoCloseable {
      * @param connection the connection the worker serves, or {@code null}
      */
     public CallContext newContext(ServerApi server, Connection connection) {
-        CallContext context = new CallContext(watchdog, server, connection);
+        CallContext context = new CallContext(watchdog, server, connection, options.timingSample() - 1);
         watchdog.register(context);
         return context;
     }

@@ -18,6 +18,8 @@ final class HookEntry {
     final long timeoutNanos;
     final DefaultPluginContext plugin;
     final EntryStats stats;
+    /** {@code stats.slot}, copied: read on every call. */
+    final int slot;
 
     HookEntry(ServerHooks hooks, int priority, int indexInSource, long timeoutNanos, DefaultPluginContext plugin,
               EntryStats stats) {
@@ -27,6 +29,7 @@ final class HookEntry {
         this.timeoutNanos = timeoutNanos;
         this.plugin = plugin;
         this.stats = stats;
+        this.slot = stats.slot;
     }
 
     @Override

@@ -5,113 +5,40 @@ import java.util.List;
 
 /**
  * The catalogue of server hooks, one constant per method of {@link dev.hookline.api.ServerHooks},
- * in the order of DESIGN's hook table. {@code HooksCatalogueTest} checks that none is missing.
+ * in the order of DESIGN's hook table. {@code HooksCatalogueTest} checks that none is missing and
+ * that {@link HookDispatch} calls the right method for each.
  */
 public final class Hooks {
 
-    public static final Hook<Configure> ON_CONFIGURE =
-            new Hook<>(0, "onConfigure", Configure.class, true, (h, p, c) -> h.onConfigure(p, c), null);
-    public static final Hook<Listen> ON_LISTEN =
-            new Hook<>(1, "onListen", Listen.class, false, (h, p, c) -> {
-                h.onListen(p, c);
-                return null;
-            }, null);
-    public static final Hook<Destroy> ON_DESTROY =
-            new Hook<>(2, "onDestroy", Destroy.class, false, (h, p, c) -> {
-                h.onDestroy(p, c);
-                return null;
-            }, null);
-    public static final Hook<HttpRequest> ON_REQUEST =
-            new Hook<>(3, "onRequest", HttpRequest.class, true, (h, p, c) -> h.onRequest(p, c), r -> r.response() != null);
-    public static final Hook<Upgrade> ON_UPGRADE =
-            new Hook<>(4, "onUpgrade", Upgrade.class, false, (h, p, c) -> {
-                h.onUpgrade(p, c);
-                return null;
-            }, null);
-    public static final Hook<Connect> ON_CONNECT =
-            new Hook<>(5, "onConnect", Connect.class, true, (h, p, c) -> h.onConnect(p, c), null);
-    public static final Hook<Connected> CONNECTED =
-            new Hook<>(6, "connected", Connected.class, false, (h, p, c) -> {
-                h.connected(p, c);
-                return null;
-            }, null);
-    public static final Hook<KeepAlive> ON_KEEP_ALIVE =
-            new Hook<>(7, "onKeepAlive", KeepAlive.class, true, (h, p, c) -> h.onKeepAlive(p, c), null);
-    public static final Hook<Heartbeat> ON_HEARTBEAT =
-            new Hook<>(8, "onHeartbeat", Heartbeat.class, false, (h, p, c) -> {
-                h.onHeartbeat(p, c);
-                return null;
-            }, null);
-    public static final Hook<Disconnect> ON_DISCONNECT =
-            new Hook<>(9, "onDisconnect", Disconnect.class, false, (h, p, c) -> {
-                h.onDisconnect(p, c);
-                return null;
-            }, null);
-    public static final Hook<Authenticate> ON_AUTHENTICATE =
-            new Hook<>(10, "onAuthenticate", Authenticate.class, true, (h, p, c) -> h.onAuthenticate(p, c), null);
-    public static final Hook<TokenSync> ON_TOKEN_SYNC =
-            new Hook<>(11, "onTokenSync", TokenSync.class, true, (h, p, c) -> h.onTokenSync(p, c), null);
-    public static final Hook<Join> ON_JOIN =
-            new Hook<>(12, "onJoin", Join.class, false, (h, p, c) -> {
-                h.onJoin(p, c);
-                return null;
-            }, null);
-    public static final Hook<Leave> ON_LEAVE =
-            new Hook<>(13, "onLeave", Leave.class, false, (h, p, c) -> {
-                h.onLeave(p, c);
-                return null;
-            }, null);
-    public static final Hook<Subscribe> ON_SUBSCRIBE =
-            new Hook<>(14, "onSubscribe", Subscribe.class, true, (h, p, c) -> h.onSubscribe(p, c), null);
-    public static final Hook<LoadDocument> ON_LOAD_DOCUMENT =
-            new Hook<>(15, "onLoadDocument", LoadDocument.class, true, (h, p, c) -> h.onLoadDocument(p, c), null);
-    public static final Hook<DocumentLoaded> AFTER_LOAD_DOCUMENT =
-            new Hook<>(16, "afterLoadDocument", DocumentLoaded.class, false, (h, p, c) -> {
-                h.afterLoadDocument(p, c);
-                return null;
-            }, null);
-    public static final Hook<InboundMessage> BEFORE_HANDLE_MESSAGE =
-            new Hook<>(17, "beforeHandleMessage", InboundMessage.class, true, (h, p, c) -> h.beforeHandleMessage(p, c), null);
-    public static final Hook<Update> ON_UPDATE =
-            new Hook<>(18, "onUpdate", Update.class, true, (h, p, c) -> h.onUpdate(p, c), null);
-    public static final Hook<Delete> ON_DELETE =
-            new Hook<>(19, "onDelete", Delete.class, true, (h, p, c) -> h.onDelete(p, c), null);
-    public static final Hook<Change> ON_CHANGE =
-            new Hook<>(20, "onChange", Change.class, false, (h, p, c) -> {
-                h.onChange(p, c);
-                return null;
-            }, null);
-    public static final Hook<StoreDocument> ON_STORE_DOCUMENT =
-            new Hook<>(21, "onStoreDocument", StoreDocument.class, false, (h, p, c) -> {
-                h.onStoreDocument(p, c);
-                return null;
-            }, null);
-    public static final Hook<DocumentStored> AFTER_STORE_DOCUMENT =
-            new Hook<>(22, "afterStoreDocument", DocumentStored.class, false, (h, p, c) -> {
-                h.afterStoreDocument(p, c);
-                return null;
-            }, null);
-    public static final Hook<UnloadDocument> BEFORE_UNLOAD_DOCUMENT =
-            new Hook<>(23, "beforeUnloadDocument", UnloadDocument.class, false, (h, p, c) -> {
-                h.beforeUnloadDocument(p, c);
-                return null;
-            }, null);
-    public static final Hook<DocumentUnloaded> AFTER_UNLOAD_DOCUMENT =
-            new Hook<>(24, "afterUnloadDocument", DocumentUnloaded.class, false, (h, p, c) -> {
-                h.afterUnloadDocument(p, c);
-                return null;
-            }, null);
-    public static final Hook<Awareness> BEFORE_HANDLE_AWARENESS =
-            new Hook<>(25, "beforeHandleAwareness", Awareness.class, true, (h, p, c) -> h.beforeHandleAwareness(p, c), null);
-    public static final Hook<AwarenessUpdate> ON_AWARENESS_UPDATE =
-            new Hook<>(26, "onAwarenessUpdate", AwarenessUpdate.class, false, (h, p, c) -> {
-                h.onAwarenessUpdate(p, c);
-                return null;
-            }, null);
-    public static final Hook<Stateless> ON_STATELESS =
-            new Hook<>(27, "onStateless", Stateless.class, true, (h, p, c) -> h.onStateless(p, c), null);
-    public static final Hook<BroadcastStateless> BEFORE_BROADCAST_STATELESS =
-            new Hook<>(28, "beforeBroadcastStateless", BroadcastStateless.class, true, (h, p, c) -> h.beforeBroadcastStateless(p, c), null);
+    public static final Hook<Configure> ON_CONFIGURE = new Hook<>(0, "onConfigure", Configure.class, true, null);
+    public static final Hook<Listen> ON_LISTEN = new Hook<>(1, "onListen", Listen.class, false, null);
+    public static final Hook<Destroy> ON_DESTROY = new Hook<>(2, "onDestroy", Destroy.class, false, null);
+    public static final Hook<HttpRequest> ON_REQUEST = new Hook<>(3, "onRequest", HttpRequest.class, true, r -> r.response() != null);
+    public static final Hook<Upgrade> ON_UPGRADE = new Hook<>(4, "onUpgrade", Upgrade.class, false, null);
+    public static final Hook<Connect> ON_CONNECT = new Hook<>(5, "onConnect", Connect.class, true, null);
+    public static final Hook<Connected> CONNECTED = new Hook<>(6, "connected", Connected.class, false, null);
+    public static final Hook<KeepAlive> ON_KEEP_ALIVE = new Hook<>(7, "onKeepAlive", KeepAlive.class, true, null);
+    public static final Hook<Heartbeat> ON_HEARTBEAT = new Hook<>(8, "onHeartbeat", Heartbeat.class, false, null);
+    public static final Hook<Disconnect> ON_DISCONNECT = new Hook<>(9, "onDisconnect", Disconnect.class, false, null);
+    public static final Hook<Authenticate> ON_AUTHENTICATE = new Hook<>(10, "onAuthenticate", Authenticate.class, true, null);
+    public static final Hook<TokenSync> ON_TOKEN_SYNC = new Hook<>(11, "onTokenSync", TokenSync.class, true, null);
+    public static final Hook<Join> ON_JOIN = new Hook<>(12, "onJoin", Join.class, false, null);
+    public static final Hook<Leave> ON_LEAVE = new Hook<>(13, "onLeave", Leave.class, false, null);
+    public static final Hook<Subscribe> ON_SUBSCRIBE = new Hook<>(14, "onSubscribe", Subscribe.class, true, null);
+    public static final Hook<LoadDocument> ON_LOAD_DOCUMENT = new Hook<>(15, "onLoadDocument", LoadDocument.class, true, null);
+    public static final Hook<DocumentLoaded> AFTER_LOAD_DOCUMENT = new Hook<>(16, "afterLoadDocument", DocumentLoaded.class, false, null);
+    public static final Hook<InboundMessage> BEFORE_HANDLE_MESSAGE = new Hook<>(17, "beforeHandleMessage", InboundMessage.class, true, null);
+    public static final Hook<Update> ON_UPDATE = new Hook<>(18, "onUpdate", Update.class, true, null);
+    public static final Hook<Delete> ON_DELETE = new Hook<>(19, "onDelete", Delete.class, true, null);
+    public static final Hook<Change> ON_CHANGE = new Hook<>(20, "onChange", Change.class, false, null);
+    public static final Hook<StoreDocument> ON_STORE_DOCUMENT = new Hook<>(21, "onStoreDocument", StoreDocument.class, false, null);
+    public static final Hook<DocumentStored> AFTER_STORE_DOCUMENT = new Hook<>(22, "afterStoreDocument", DocumentStored.class, false, null);
+    public static final Hook<UnloadDocument> BEFORE_UNLOAD_DOCUMENT = new Hook<>(23, "beforeUnloadDocument", UnloadDocument.class, false, null);
+    public static final Hook<DocumentUnloaded> AFTER_UNLOAD_DOCUMENT = new Hook<>(24, "afterUnloadDocument", DocumentUnloaded.class, false, null);
+    public static final Hook<Awareness> BEFORE_HANDLE_AWARENESS = new Hook<>(25, "beforeHandleAwareness", Awareness.class, true, null);
+    public static final Hook<AwarenessUpdate> ON_AWARENESS_UPDATE = new Hook<>(26, "onAwarenessUpdate", AwarenessUpdate.class, false, null);
+    public static final Hook<Stateless> ON_STATELESS = new Hook<>(27, "onStateless", Stateless.class, true, null);
+    public static final Hook<BroadcastStateless> BEFORE_BROADCAST_STATELESS = new Hook<>(28, "beforeBroadcastStateless", BroadcastStateless.class, true, null);
 
     private static final List<Hook<?>> ALL = List.of(
             ON_CONFIGURE,

@@ -27,6 +27,21 @@ class HooksCatalogueTest {
     }
 
     @Test
+    void dispatchCallsTheMethodOfEachHook() throws Exception {
+        List<String> called = new java.util.ArrayList<>();
+        ServerHooks recorder = (ServerHooks) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ServerHooks.class}, (proxy, method, args) -> {
+                    called.add(method.getName());
+                    return null;
+                });
+        for (Hook<?> hook : Hooks.all()) {
+            called.clear();
+            HookDispatch.call(hook.ordinal(), recorder, null, null);
+            assertThat(called).as(hook.name()).containsExactly(hook.name());
+        }
+    }
+
+    @Test
     void ordinalsAreThePositionsInTheCatalogue() {
         for (int i = 0; i < Hooks.all().size(); i++) {
             assertThat(Hooks.all().get(i).ordinal()).isEqualTo(i);
