@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of {@code System.nanoTime()} on this machine: the hook engine calls it twice around
- * every timed hook call (1 in 16 of a fast hook, every call of a typically slow one), so
+ * every timed hook call (those of 1 chain run in 64, every call of a typically slow hook), so
  * it explains part of {@link HookChainBenchmark}'s figures. Run: {@code ./scripts/bench ClockBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)

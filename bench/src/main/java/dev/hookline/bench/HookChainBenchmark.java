@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * reused for every call, and {@link HookEngine#run} (which reads the current chain snapshot) on
  * the worker's thread. A call therefore includes the snapshot read, the context's deadline
  * bookkeeping (one CAS per chain; per hook two release stores, a coarse-clock read, a call count
- * and a phase check), the timing decision (a random 1 call in 16 of each hook is timed with
+ * and a phase check), the timing decision (a random 1 run in 64 has each of its hook calls timed with
  * {@code System.nanoTime}, every call of a hook whose typical call is slow) and the
  * megamorphic call of each hook. Each trial prints the share of hook calls that were timed.
  *
@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * throw-away engine with every benchmark hook class and with {@code onDelete} and
  * {@code onChange} chains, so the engine's shared call sites have the type profile they have in
  * a server running many hooks of many plugins: otherwise the 1-hook chain (one class) and the
- * engine's {@code invoker.invoke} call (one hook) would be monomorphic and inlined.
+ * engine's hook call sites (one hook) would be monomorphic and inlined.
  * {@code -p profile=isolated} skips that, for comparison.
  *
  * <p>Run it with {@code ./scripts/bench HookChainBenchmark -prof gc}; results in docs/benchmarks.md.
@@ -92,9 +92,9 @@ public class HookChainBenchmark {
         }
 
         /**
-         * Prints the share of hook calls that were timed. The engine times a random 1 call in 16
+         * Prints the share of hook calls that were timed. The engine times the calls of a random 1 chain run in 64
          * of a fast hook, and every call of a hook while its typical timed call exceeds 20 us:
-         * a share well above 6.25% for no-op hooks would mean they are being timed on every call.
+         * a share well above 1.56% for no-op hooks would mean they are being timed on every call.
          */
         private void reportTiming() {
             long calls = 0;
@@ -107,7 +107,8 @@ public class HookChainBenchmark {
             }
             if (calls > 0) {
                 System.out.printf(Locale.ROOT, "%n[hookline] this trial, warm-up included: %,d hook calls, %.2f%% timed"
-                        + " (sampling alone: 6.25%%)%n", calls, 100.0 * timed / calls);
+                        + " (sampling alone: %.2f%%)%n", calls, 100.0 * timed / calls,
+                        100.0 / HookEngine.Options.DEFAULTS.timingSample());
             }
         }
     }
