@@ -71,9 +71,4 @@ hookline_maven_opts() {
       *) export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow" ;;
     esac
   fi
-  # Maven 3.8 prints colour codes even in batch mode; logs read better without them.
-  case " ${MAVEN_OPTS:-} " in
-    *" -Dstyle.color="*) ;;
-    *) export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }-Dstyle.color=never" ;;
-  esac
 }
