@@ -4,6 +4,7 @@ import static dev.hookline.server.testsupport.TestPlugins.appendMark;
 import static dev.hookline.server.testsupport.TestPlugins.hooksClass;
 import static dev.hookline.server.testsupport.TestPlugins.packageOf;
 import static dev.hookline.server.testsupport.TestPlugins.plugin;
+import static dev.hookline.server.testsupport.TestPlugins.recordEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -159,13 +160,7 @@ class PluginRulesTest {
 
     @Test
     void aPayloadNobodyRewritesComesBackAsTheSameInstance() {
-        plugin("quiet", 100, """
-                    @Override
-                    public Update onUpdate(Update update, HookContext context) {
-                        Probe.event("quiet ran");
-                        return null;
-                    }
-                """).writeTo(plugins);
+        plugin("quiet", 100, recordEvent("quiet ran")).writeTo(plugins);
         startHost();
 
         Update original = update();
@@ -181,13 +176,7 @@ class PluginRulesTest {
                         throw Reject.forbidden("players are read-only");
                     }
                 """).writeTo(plugins);
-        plugin("later", 100, """
-                    @Override
-                    public Update onUpdate(Update update, HookContext context) {
-                        Probe.event("later ran");
-                        return null;
-                    }
-                """).writeTo(plugins);
+        plugin("later", 100, recordEvent("later ran")).writeTo(plugins);
         startHost();
 
         assertThatThrownBy(this::runUpdate)
@@ -248,13 +237,7 @@ class PluginRulesTest {
                         throw new IllegalStateException("boom: secret detail");
                     }
                 """).writeTo(plugins);
-        plugin("later", 100, """
-                    @Override
-                    public Update onUpdate(Update update, HookContext context) {
-                        Probe.event("later ran");
-                        return null;
-                    }
-                """).writeTo(plugins);
+        plugin("later", 100, recordEvent("later ran")).writeTo(plugins);
         startHost();
 
         for (String path : List.of("players/1", "overflow", "linkage")) {
@@ -282,13 +265,7 @@ class PluginRulesTest {
                         return update.withPath("too/late");
                     }
                 """).writeTo(plugins);
-        plugin("later", 100, """
-                    @Override
-                    public Update onUpdate(Update update, HookContext context) {
-                        Probe.event("later ran");
-                        return null;
-                    }
-                """).writeTo(plugins);
+        plugin("later", 100, recordEvent("later ran")).writeTo(plugins);
         settings.put("sleeper", PluginSettings.DEFAULTS.withHookTimeout("onUpdate", Duration.ofMillis(300)));
         startHost();
 

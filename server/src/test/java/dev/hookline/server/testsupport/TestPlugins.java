@@ -65,6 +65,17 @@ public final class TestPlugins {
                 """.formatted(mark);
     }
 
+    /** An onUpdate body that records {@code event} in {@link Probe} and changes nothing. */
+    public static String recordEvent(String event) {
+        return """
+                    @Override
+                    public Update onUpdate(Update update, HookContext context) {
+                        Probe.event("%s");
+                        return null;
+                    }
+                """.formatted(event);
+    }
+
     private static Path testClasses() {
         try {
             return Path.of(Probe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
