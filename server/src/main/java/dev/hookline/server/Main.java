@@ -1,8 +1,5 @@
 package dev.hookline.server;
 
-import dev.hookline.server.hooks.HookEngine;
-import dev.hookline.server.plugins.ClasspathHooks;
-import dev.hookline.server.plugins.PluginHost;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,9 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The command line entry point. For now it starts the hook engine and the plugin host, prints
- * the plugins and their hook chains, and runs until stopped (SIGTERM or Ctrl-C), closing the
- * plugins in reverse order. The WebSocket server plugs in here next.
+ * The command line entry point: starts the server with the plugins of a folder, prints the
+ * plugins and their hook chains, and runs until SIGTERM or Ctrl-C, then stops gracefully.
  */
 @Command(name = "hookline", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Hookline: a real-time JSON document server extended by plugin jars.")
@@ -27,27 +23,35 @@ public final class Main implements Callable<Integer> {
             description = "Folder of plugin jars and zips (default: ${DEFAULT-VALUE}).")
     Path plugins;
 
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "1234",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+    int port;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
     @Override
     public Integer call() throws InterruptedException {
-        HookEngine engine = new HookEngine();
-        engine.install(ClasspathHooks.discover(Main.class.getClassLoader()));
-        PluginHost host = new PluginHost(plugins, engine);
-        host.start();
-        System.out.print(Banner.render(host.plugins(), host.problems(), engine.chains()));
+        Hookline server;
+        try {
+            server = Hookline.builder().host(host).port(port).pluginsDirectory(plugins).start();
+        } catch (IllegalStateException e) {
+            log.error("Hookline did not start: {}", e.getMessage());
+            return 1;
+        }
+        System.out.print(Banner.render(server.plugins().plugins(), server.plugins().problems(), server.engine().chains()));
         System.out.flush();
-
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping: closing plugins in reverse start order");
-            host.close();
-            engine.close();
+            server.stop();
             stopped.countDown();
         }, "hookline-shutdown"));
-        log.info("Hookline {} is up with plugins from {}; stop it with Ctrl-C or SIGTERM", Version.get(), host.pluginsDir());
+        log.info("Hookline {} is up on port {}; stop it with Ctrl-C or SIGTERM", Version.get(), server.port());
         stopped.await();
         return 0;
     }

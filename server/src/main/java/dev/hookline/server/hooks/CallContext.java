@@ -53,7 +53,7 @@ public final class CallContext implements HookContext, AutoCloseable {
 
     private final DeadlineWatchdog watchdog;
     private final ServerApi server;
-    private final Connection connection;
+    private Connection connection;
 
     @SuppressWarnings("unused") // accessed through PHASE
     private volatile int phase;
@@ -111,12 +111,25 @@ public final class CallContext implements HookContext, AutoCloseable {
     }
 
     /**
+     * Sets the connection the next chains on this context are about, for owners that serve many
+     * connections one after the other (a document's writer). Owner thread only, between chains.
+     */
+    public void bindConnection(Connection connection) {
+        this.connection = connection;
+    }
+
+    /**
      * Sets what runs when a hook on this context overran its deadline and still has not returned
      * long after the interrupt (it ignores interruption). The owner typically closes its
      * connection, since its worker is stuck in the plugin.
      */
     public void onStuck(Runnable action) {
         this.onStuck = action;
+    }
+
+    /** @return whether a chain is running on this context now (it cannot take another until it ends) */
+    public boolean busy() {
+        return (int) PHASE.getVolatile(this) != IDLE;
     }
 
     // ---- used by HookChain on the owner thread ------------------------------------------------

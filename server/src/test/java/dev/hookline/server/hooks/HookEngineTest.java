@@ -295,11 +295,18 @@ class HookEngineTest {
     }
 
     @Test
-    void hooksOnTheClassPathAreFoundAndBrokenEntriesSkipped() {
-        HookSource source = ClasspathHooks.discover(getClass().getClassLoader());
+    void hooksOnTheClassPathAreFoundAndBrokenEntriesSkipped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path services = dir.resolve("META-INF/services/dev.hookline.api.ServerHooks");
+        java.nio.file.Files.createDirectories(services.getParent());
+        java.nio.file.Files.writeString(services, ClasspathProbeHooks.class.getName()
+                + "\n# a stale entry: logged and skipped\ndoes.not.Exist\n");
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+            HookSource source = ClasspathHooks.discover(loader);
 
-        assertThat(source.id()).isEqualTo("classpath");
-        assertThat(source.hooks()).extracting(h -> h.getClass().getName())
-                .containsExactly(ClasspathProbeHooks.class.getName());
+            assertThat(source.id()).isEqualTo("classpath");
+            assertThat(source.hooks()).extracting(h -> h.getClass().getName())
+                    .containsExactly(ClasspathProbeHooks.class.getName());
+        }
     }
 }

@@ -1,0 +1,325 @@
+package dev.hookline.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.api.Reject;
+import dev.hookline.api.ServerApi;
+import dev.hookline.api.ServerHooks;
+import dev.hookline.api.payload.Configure;
+import dev.hookline.api.payload.Destroy;
+import dev.hookline.api.payload.Listen;
+import dev.hookline.server.config.ServerConfig;
+import dev.hookline.server.documents.DocumentRegistry;
+import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.hooks.HookSource;
+import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.server.plugins.ClasspathHooks;
+import dev.hookline.server.plugins.PluginHost;
+import dev.hookline.server.protocol.Json;
+import dev.hookline.server.session.ServerApiImpl;
+import dev.hookline.server.transport.ClientConnection;
+import dev.hookline.server.transport.HttpEndpoint;
+import dev.hookline.server.transport.WebSocketEndpoint;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Hookline server, and the way to start one in-process:
+ *
+ * <pre>{@code
+ * try (Hookline server = Hookline.builder()
+ *         .port(0)                                  // any free port
+ *         .hooks(new MyAuthHooks())                 // registered in code
+ *         .pluginsDirectory(Path.of("plugins"))     // and/or plugin jars
+ *         .start()) {
+ *     server.api().set("board", "title", TextNode.valueOf("Sprint 12"));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #stop()} (and {@link #close()}) shut down gracefully: new connections are refused,
+ * open ones get a goodbye and close with 1001, every changed document is stored, then
+ * {@code onDestroy} runs.
+ */
+public final class Hookline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Hookline.class);
+
+    /** Builds a server. Every setting has a default; see {@link ServerConfig#DEFAULTS}. */
+    public static final class Builder {
+
+        private ServerConfig config = ServerConfig.DEFAULTS;
+        private final List<ServerHooks> hooks = new ArrayList<>();
+        private Path pluginsDirectory;
+        private boolean classpathHooks = true;
+        private HookEngine.Options engineOptions = HookEngine.Options.DEFAULTS;
+
+        private Builder() {
+        }
+
+        /** Replaces the whole configuration. */
+        public Builder config(ServerConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** The address to bind; default {@code 0.0.0.0}. */
+        public Builder host(String host) {
+            config = config.withAddress(host, config.port());
+            return this;
+        }
+
+        /** The port; default 1234; 0 picks a free one (see {@link Hookline#port()}). */
+        public Builder port(int port) {
+            config = config.withAddress(config.host(), port);
+            return this;
+        }
+
+        /** Registers hooks in code, as the source {@code app}. */
+        public Builder hooks(ServerHooks... hooks) {
+            this.hooks.addAll(List.of(hooks));
+            return this;
+        }
+
+        /** Loads plugin jars and zips from this folder. */
+        public Builder pluginsDirectory(Path directory) {
+            this.pluginsDirectory = directory;
+            return this;
+        }
+
+        /** Whether to run the hooks listed in {@code META-INF/services} on the class path; default true. */
+        public Builder classpathHooks(boolean enabled) {
+            this.classpathHooks = enabled;
+            return this;
+        }
+
+        /** The hook engine's options: default deadline, watchdog, per-plugin settings. */
+        public Builder engineOptions(HookEngine.Options options) {
+            this.engineOptions = Objects.requireNonNull(options);
+            return this;
+        }
+
+        /** Per-plugin settings (enabled, priority, deadlines, own settings), by plugin id. */
+        public Builder pluginSettings(Function<String, PluginSettings> settings) {
+            this.engineOptions = engineOptions.withSettings(settings);
+            return this;
+        }
+
+        /**
+         * Starts the server: plugins, {@code onConfigure}, the listener, {@code onListen}.
+         *
+         * @throws IllegalStateException when a hook rejects the start-up or the port cannot be bound
+         */
+        public Hookline start() {
+            return new Hookline(this).startUp();
+        }
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private final Builder settings;
+    private final HookEngine engine;
+    private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("hookline-keepalive").factory());
+    private final ServerApiImpl api;
+    private PluginHost plugins;
+    private ServerConfig config;
+    private DocumentRegistry documents;
+    private WebSocketEndpoint webSockets;
+    private Undertow undertow;
+    private InetSocketAddress address;
+    private volatile boolean stopping;
+    private boolean stopped;
+
+    private Hookline(Builder settings) {
+        this.settings = settings;
+        this.engine = new HookEngine(settings.engineOptions);
+        this.api = new ServerApiImpl(engine);
+    }
+
+    private Hookline startUp() {
+        try {
+            if (!settings.hooks.isEmpty()) {
+                engine.install(new HookSource("app", "0.0.0", settings.hooks));
+            }
+            if (settings.classpathHooks) {
+                engine.install(ClasspathHooks.discover(Hookline.class.getClassLoader()));
+            }
+            if (settings.pluginsDirectory != null) {
+                plugins = new PluginHost(settings.pluginsDirectory, engine);
+                plugins.start();
+            }
+            config = configure(settings.config);
+            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize());
+            api.documents(documents);
+            webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker);
+            HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
+                    documents, webSockets, virtualThreads, () -> stopping);
+            undertow = Undertow.builder()
+                    .addHttpListener(config.port(), config.host())
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxFrameBytes())
+                    .setHandler(http)
+                    .build();
+            undertow.start();
+            address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+            runStartHook(() -> engine.run(Hooks.ON_LISTEN, new Listen(config.host(), address.getPort()), context()),
+                    "onListen");
+            log.info("Hookline {} listening on {}:{} (WebSocket at {})", Version.get(), config.host(), address.getPort(),
+                    config.webSocketPath());
+            return this;
+        } catch (RuntimeException e) {
+            shutDown();
+            throw e;
+        }
+    }
+
+    private CallContext context() {
+        return engine.newContext(api, null);
+    }
+
+    private ServerConfig configure(ServerConfig initial) {
+        JsonNode tree = Json.MAPPER.valueToTree(initial);
+        Configure configured = runStartHook(() -> {
+            try (CallContext context = context()) {
+                return engine.run(Hooks.ON_CONFIGURE, new Configure(tree), context);
+            }
+        }, "onConfigure");
+        if (configured.config() == tree) {
+            return initial;
+        }
+        try {
+            return Json.MAPPER.treeToValue(configured.config(), ServerConfig.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("an onConfigure hook returned a configuration that is not valid: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T runStartHook(java.util.function.Supplier<T> step, String hook) {
+        try {
+            return step.get();
+        } catch (Reject reject) {
+            throw new IllegalStateException("start-up refused by " + hook + ": " + reject.code() + " " + reject.reason(),
+                    reject);
+        }
+    }
+
+    /** @return the port the server listens on (the real one when 0 was asked for) */
+    public int port() {
+        return address.getPort();
+    }
+
+    /** @return the configuration in force, after {@code onConfigure} */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** @return the server API: read and write documents, broadcast, through the hooks */
+    public ServerApi api() {
+        return api;
+    }
+
+    /** @return the hook engine (install or remove hook sources, statistics) */
+    public HookEngine engine() {
+        return engine;
+    }
+
+    /** @return the plugin host, or {@code null} when no plugins directory was given */
+    public PluginHost plugins() {
+        return plugins;
+    }
+
+    /** @return the connections open now */
+    public int connectionCount() {
+        return webSockets == null ? 0 : webSockets.connections().size();
+    }
+
+    /** @return the documents in memory now */
+    public int documentCount() {
+        return documents == null ? 0 : documents.size();
+    }
+
+    /**
+     * Stops gracefully: refuse new connections, say goodbye and close open ones with 1001, store
+     * every changed document, run {@code onDestroy}, release the port. Waits up to
+     * {@link ServerConfig#shutdownGrace()} for connections and stores.
+     */
+    public synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopping = true;
+        log.info("Hookline stopping: closing connections, storing documents");
+        shutDown();
+    }
+
+    private void shutDown() {
+        stopped = true;
+        stopping = true;
+        Duration grace = config == null ? ServerConfig.DEFAULTS.shutdownGrace() : config.shutdownGrace();
+        long deadline = System.nanoTime() + grace.toNanos();
+        if (webSockets != null) {
+            List<ClientConnection> open = webSockets.closeAll();
+            while (!webSockets.connections().isEmpty() && System.nanoTime() < deadline) {
+                sleep(20);
+            }
+            for (ClientConnection connection : webSockets.connections()) {
+                connection.abort(); // did not finish its closing handshake in time
+            }
+            log.debug("Closed {} connection(s)", open.size());
+        }
+        if (documents != null) {
+            List<String> failed = documents.storeAll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (!failed.isEmpty()) {
+                log.error("{} document(s) could not be stored at shutdown: {}", failed.size(), failed);
+            }
+        }
+        if (undertow != null) {
+            undertow.stop();
+        }
+        try (CallContext context = context()) {
+            engine.run(Hooks.ON_DESTROY, Destroy.INSTANCE, context);
+        } catch (Reject reject) {
+            log.warn("onDestroy rejected: {}", reject.reason());
+        }
+        if (plugins != null) {
+            plugins.close();
+        }
+        ticker.shutdownNow();
+        virtualThreads.shutdown();
+        engine.close();
+        log.info("Hookline stopped");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

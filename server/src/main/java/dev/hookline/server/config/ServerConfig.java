@@ -1,0 +1,94 @@
+package dev.hookline.server.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the server listens and the limits it enforces. Every value has a default suited to
+ * production; {@link #DEFAULTS} documents them.
+ *
+ * @param host                 the address to bind ({@code 0.0.0.0} for every interface)
+ * @param port                 the port; 0 picks a free one
+ * @param webSocketPath        the path of the WebSocket endpoint
+ * @param maxFrameBytes        the largest text frame accepted; larger ones close the socket with 1009
+ * @param maxOpenDocuments     documents one connection may have open at once (4429 beyond)
+ * @param maxQueuedFrames      inbound frames queued on a connection before the server stops reading from it
+ * @param maxOutboundBytes     bytes queued for a client before it is closed as a slow consumer (4507)
+ * @param maxOutboundFrames    frames queued for a client before it is closed as a slow consumer (4507)
+ * @param keepAliveInterval    how often the server pings each connection
+ * @param idleTimeout          how long without a pong before a connection is closed (4408)
+ * @param changeLogSize        changes kept per document to let reconnecting clients catch up
+ * @param shutdownGrace        how long a stop waits for connections to close and documents to be stored
+ */
+public record ServerConfig(String host, int port, String webSocketPath, int maxFrameBytes, int maxOpenDocuments,
+                           int maxQueuedFrames, long maxOutboundBytes, int maxOutboundFrames,
+                           Duration keepAliveInterval, Duration idleTimeout, int changeLogSize,
+                           Duration shutdownGrace) {
+
+    /**
+     * Port 1234 on every interface, WebSocket at {@code /ws}, 1 MiB frames, 64 open documents and
+     * 256 queued frames per connection, 16 MiB or 50,000 frames queued outbound, a ping every
+     * 15 s, idle after 45 s, 1,000 changes kept per document, 30 s to shut down.
+     */
+    public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 1234, "/ws", 1024 * 1024, 64, 256,
+            16L * 1024 * 1024, 50_000, Duration.ofSeconds(15), Duration.ofSeconds(45), 1000, Duration.ofSeconds(30));
+
+    /** Validates every value and names the one that is wrong. */
+    public ServerConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(webSocketPath, "webSocketPath");
+        Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        if (!webSocketPath.startsWith("/")) {
+            throw new IllegalArgumentException("webSocketPath must start with /, not " + webSocketPath);
+        }
+        positive("maxFrameBytes", maxFrameBytes);
+        positive("maxOpenDocuments", maxOpenDocuments);
+        positive("maxQueuedFrames", maxQueuedFrames);
+        positive("maxOutboundBytes", maxOutboundBytes);
+        positive("maxOutboundFrames", maxOutboundFrames);
+        positive("changeLogSize", changeLogSize);
+        if (keepAliveInterval.isNegative() || keepAliveInterval.isZero()) {
+            throw new IllegalArgumentException("keepAliveInterval must be positive");
+        }
+        if (idleTimeout.compareTo(keepAliveInterval) <= 0) {
+            throw new IllegalArgumentException("idleTimeout (" + idleTimeout + ") must be longer than keepAliveInterval ("
+                    + keepAliveInterval + ")");
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, not " + value);
+        }
+    }
+
+    /** @return a copy listening on another host and port */
+    public ServerConfig withAddress(String host, int port) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace);
+    }
+
+    /** @return a copy with other limits on frames and queues */
+    public ServerConfig withLimits(int maxFrameBytes, int maxOpenDocuments, int maxQueuedFrames, long maxOutboundBytes,
+                                   int maxOutboundFrames) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace);
+    }
+
+    /** @return a copy with another keep-alive rhythm */
+    public ServerConfig withKeepAlive(Duration interval, Duration idleTimeout) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace);
+    }
+
+    /** @return a copy keeping another number of changes per document */
+    public ServerConfig withChangeLogSize(int changeLogSize) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace);
+    }
+}

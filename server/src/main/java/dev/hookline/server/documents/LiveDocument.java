@@ -1,0 +1,386 @@
+package dev.hookline.server.documents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.api.Connection;
+import dev.hookline.api.Operation;
+import dev.hookline.api.Origin;
+import dev.hookline.api.Reject;
+import dev.hookline.api.ServerApi;
+import dev.hookline.api.payload.AwarenessUpdate;
+import dev.hookline.api.payload.Change;
+import dev.hookline.api.payload.DocumentLoaded;
+import dev.hookline.api.payload.DocumentStored;
+import dev.hookline.api.payload.DocumentUnloaded;
+import dev.hookline.api.payload.LoadDocument;
+import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.api.payload.UnloadDocument;
+import dev.hookline.server.flow.SerialLane;
+import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.hooks.Hook;
+import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.protocol.Json;
+import dev.hookline.server.protocol.Outbound;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A document in memory: its state, members, subscriptions, presence and recent changes. Every
+ * method that touches them runs on the document's own {@link #lane()}: one writer at a time,
+ * documents in parallel. A change is applied, run through {@code onChange}, logged, encoded once
+ * and queued for every touched subscriber, all before the next task of the lane starts.
+ */
+public final class LiveDocument {
+
+    private static final Logger log = LoggerFactory.getLogger(LiveDocument.class);
+
+    /** Where a document is in its life. */
+    public enum Status { LOADING, LIVE, FAILED, UNLOADED }
+
+    /** A change kept for catching up reconnecting clients: its path and its encoded frame. */
+    private record Logged(String path, byte[] frame) {
+    }
+
+    private final String name;
+    private final SerialLane lane;
+    private final CallContext context;
+    private final HookEngine engine;
+    private final ServerApi server;
+    private final ChangeLog<Logged> changes;
+    private final CompletableFuture<LiveDocument> loaded = new CompletableFuture<>();
+
+    private Status status = Status.LOADING;
+    private DocumentState state;
+    private boolean dirty;
+    private final Set<Member> members = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<Member, List<Subscriber>> subscriptions = new IdentityHashMap<>();
+    private final SubscriptionIndex<Subscriber> valueSubscribers = new SubscriptionIndex<>();
+    private final SubscriptionIndex<Subscriber> keySubscribers = new SubscriptionIndex<>();
+    private final Map<String, JsonNode> presence = new LinkedHashMap<>();
+
+    LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize) {
+        this.name = name;
+        this.lane = lane;
+        this.engine = engine;
+        this.server = server;
+        this.context = engine.newContext(server, null);
+        this.changes = new ChangeLog<>(changeLogSize);
+    }
+
+    /** @return the document name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the lane every operation on this document runs on */
+    public SerialLane lane() {
+        return lane;
+    }
+
+    /** @return completes when the document is live, or exceptionally with the load's reject */
+    public CompletableFuture<LiveDocument> loaded() {
+        return loaded;
+    }
+
+    /**
+     * Runs a hook chain for this document, about {@code connection} (or none). A hook on this
+     * lane may call the server API on this same document, which runs chains here again while the
+     * lane's context is busy: such nested chains get a context of their own.
+     */
+    private <P> P run(Hook<P> hook, P payload, Connection connection) {
+        if (!context.busy()) {
+            context.bindConnection(connection);
+            return engine.run(hook, payload, context);
+        }
+        try (CallContext nested = engine.newContext(server, connection)) {
+            return engine.run(hook, payload, nested);
+        }
+    }
+
+    // ---- lifecycle (on the lane) -------------------------------------------------------------------
+
+    /** Runs the load hooks; the document goes live, or fails and is never stored. */
+    void load(Runnable onFailure) {
+        try {
+            LoadDocument load = run(Hooks.ON_LOAD_DOCUMENT, new LoadDocument(name, Json.object(), Map.of(), 0), null);
+            try {
+                state = new DocumentState(load.state(), load.meta(), load.version());
+            } catch (IllegalArgumentException e) {
+                throw new Reject(Reject.INTERNAL_ERROR, "the loaded state of " + name + " is not a JSON object");
+            }
+            run(Hooks.AFTER_LOAD_DOCUMENT, new DocumentLoaded(name, state.version()), null);
+            status = Status.LIVE;
+            loaded.complete(this);
+        } catch (Reject reject) {
+            // The document is not created: nothing can ever store an empty state over real data.
+            status = Status.FAILED;
+            state = null;
+            log.warn("Document '{}' failed to load: {} {}", name, reject.code(), reject.reason());
+            onFailure.run();
+            loaded.completeExceptionally(reject);
+        }
+    }
+
+    /** @return whether the document is live (a join or write may proceed) */
+    public boolean isLive() {
+        return status == Status.LIVE;
+    }
+
+    /** @return the current version (on the lane) */
+    public long version() {
+        return state.version();
+    }
+
+    /**
+     * Adds a member; the presence states of the others are sent to it.
+     *
+     * @return false if the document is no longer live (it was unloaded meanwhile: acquire it again)
+     */
+    public boolean join(Member member) {
+        if (status != Status.LIVE) {
+            return false;
+        }
+        members.add(member);
+        presence.forEach((connectionId, presenceState) -> member.send(Outbound.presence(name, connectionId, presenceState)));
+        return true;
+    }
+
+    /** Removes a member with its subscriptions and presence. @return whether nobody is left */
+    public boolean leave(Member member) {
+        if (!members.remove(member)) {
+            return members.isEmpty();
+        }
+        for (Subscriber subscriber : subscriptions.getOrDefault(member, List.of())) {
+            (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+        }
+        subscriptions.remove(member);
+        if (presence.containsKey(member.connection().id())) {
+            updatePresence(member, null);
+        }
+        return members.isEmpty();
+    }
+
+    /** @return whether anyone has the document open */
+    public boolean hasMembers() {
+        return !members.isEmpty();
+    }
+
+    /**
+     * Unloads the document if nobody has it open: {@code beforeUnloadDocument} may veto, then the
+     * store hooks run if anything changed, then it leaves memory. A failed store keeps it in memory.
+     *
+     * @return whether it was unloaded
+     */
+    boolean unloadIfUnused(Runnable removeFromRegistry) {
+        if (status != Status.LIVE || !members.isEmpty()) {
+            return false;
+        }
+        try {
+            run(Hooks.BEFORE_UNLOAD_DOCUMENT, new UnloadDocument(name), null);
+        } catch (Reject veto) {
+            log.debug("Unload of '{}' vetoed: {}", name, veto.reason());
+            return false;
+        }
+        if (!store()) {
+            return false;
+        }
+        status = Status.UNLOADED;
+        removeFromRegistry.run();
+        try {
+            run(Hooks.AFTER_UNLOAD_DOCUMENT, new DocumentUnloaded(name), null);
+        } catch (Reject reject) {
+            log.warn("afterUnloadDocument of '{}' rejected: {}", name, reject.reason());
+        }
+        return true;
+    }
+
+    /**
+     * Runs the store hooks if the document changed since it was loaded or last stored.
+     *
+     * @return whether the document is stored (or had nothing to store)
+     */
+    public boolean store() {
+        if (status != Status.LIVE || !dirty) {
+            return true;
+        }
+        long version = state.version();
+        try {
+            run(Hooks.ON_STORE_DOCUMENT, new StoreDocument(name, state.snapshot(), state.metaSnapshot(), version), null);
+        } catch (Reject reject) {
+            log.error("Document '{}' could not be stored at version {}: {} {}; it stays in memory", name, version,
+                    reject.code(), reject.reason());
+            return false;
+        }
+        dirty = false;
+        try {
+            run(Hooks.AFTER_STORE_DOCUMENT, new DocumentStored(name, version), null);
+        } catch (Reject reject) {
+            log.warn("afterStoreDocument of '{}' rejected: {}", name, reject.reason());
+        }
+        return true;
+    }
+
+    // ---- reads and writes (on the lane) -----------------------------------------------------------------
+
+    /** @return a copy of the node at the canonical path, or empty */
+    public Optional<JsonNode> get(String path) {
+        JsonNode node = state.get(path);
+        return Optional.ofNullable(node == null ? null : node.deepCopy());
+    }
+
+    /**
+     * Applies a change: {@code onChange} hooks may reject it, which reverts it. Then it is logged,
+     * and sent to every member with a subscription it touches (once per member), and to the keys
+     * subscribers whose keys it changed.
+     *
+     * @param sender the member who wrote it, or {@code null} (the server API)
+     * @return the new version
+     * @throws Reject             when an {@code onChange} hook rejects it
+     * @throws DocumentException  when the change does not fit the tree (4400)
+     */
+    public long write(Member sender, Operation op, String path, JsonNode value, JsonNode meta, Origin origin) {
+        Map<String, List<String>> keysBefore = new LinkedHashMap<>();
+        keySubscribers.forEachTouched(path, (keysPath, subscriber) ->
+                keysBefore.computeIfAbsent(keysPath, state::keys));
+        AppliedChange change = state.apply(op, path, value, meta);
+        try {
+            run(Hooks.ON_CHANGE, new Change(name, op, change.path(), change.value(), change.meta(), change.version(),
+                    origin), sender == null ? null : sender.connection());
+        } catch (Reject reject) {
+            state.revert(change);
+            throw reject;
+        }
+        dirty = true;
+        byte[] frame = Outbound.change(name, change.version(), op, change.path(), change.value(), change.meta(), origin);
+        changes.append(change.version(), new Logged(change.path(), frame));
+        Set<Member> recipients = Collections.newSetFromMap(new IdentityHashMap<>());
+        valueSubscribers.forEachTouched(change.path(), (subscribedPath, subscriber) -> {
+            if (recipients.add(subscriber.member())) {
+                subscriber.member().send(frame);
+            }
+        });
+        keysBefore.forEach((keysPath, before) -> sendKeyChanges(keysPath, before, change.version()));
+        return change.version();
+    }
+
+    private void sendKeyChanges(String keysPath, List<String> before, long version) {
+        List<String> after = state.keys(keysPath);
+        List<String> added = new ArrayList<>(after);
+        added.removeAll(before);
+        List<String> removed = new ArrayList<>(before);
+        removed.removeAll(after);
+        if (added.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        byte[] frame = Outbound.keys(name, keysPath, version, added, removed);
+        Set<Member> recipients = Collections.newSetFromMap(new IdentityHashMap<>());
+        keySubscribers.forEachTouched(keysPath, (subscribedPath, subscriber) -> {
+            if (subscribedPath.equals(keysPath) && recipients.add(subscriber.member())) {
+                subscriber.member().send(frame);
+            }
+        });
+    }
+
+    /**
+     * Adds a subscription and brings the member up to date: the acknowledgement, then a snapshot,
+     * or the missed changes when {@code since} is still in the change log, or a snapshot marked
+     * as a reset when it is not. Live changes follow, in order, since they are sent from this lane.
+     */
+    public void subscribe(Subscriber subscriber, long requestId, long since) {
+        subscriptions.computeIfAbsent(subscriber.member(), m -> new ArrayList<>()).add(subscriber);
+        Member member = subscriber.member();
+        String path = subscriber.path();
+        long version = state.version();
+        if (subscriber.keys()) {
+            keySubscribers.add(path, subscriber);
+            boolean reset = since >= 0;
+            member.send(Outbound.subscribed(requestId, name, path, true, version, reset ? "reset" : "snapshot"));
+            member.send(Outbound.keysSnapshot(name, subscriber.id(), path, version, state.keys(path), reset));
+            return;
+        }
+        valueSubscribers.add(path, subscriber);
+        Optional<List<Logged>> missed = since < 0 ? Optional.empty()
+                : since == version ? Optional.of(List.of()) // up to date, even if the log is empty
+                : changes.since(since);
+        if (missed.isPresent()) {
+            member.send(Outbound.subscribed(requestId, name, path, false, version, "replay"));
+            for (Logged logged : missed.get()) {
+                if (Paths.touches(path, logged.path())) {
+                    member.send(logged.frame());
+                }
+            }
+            return;
+        }
+        boolean reset = since >= 0;
+        member.send(Outbound.subscribed(requestId, name, path, false, version, reset ? "reset" : "snapshot"));
+        member.send(Outbound.snapshot(name, subscriber.id(), path, version, state.get(path), metaUnder(path), reset));
+    }
+
+    private ObjectNode metaUnder(String path) {
+        ObjectNode meta = Json.object();
+        state.meta().forEach((metaPath, node) -> {
+            if (Paths.isAncestorOrSelf(path, metaPath)) {
+                meta.set(metaPath, node);
+            }
+        });
+        return meta;
+    }
+
+    /** Removes the member's subscription made by request {@code id}. @return whether it existed */
+    public boolean unsubscribe(Member member, long id) {
+        List<Subscriber> own = subscriptions.getOrDefault(member, List.of());
+        for (Subscriber subscriber : own) {
+            if (subscriber.id() == id) {
+                own.remove(subscriber);
+                (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sets or clears ({@code null}) a member's presence and tells the other members. */
+    public void updatePresence(Member member, JsonNode newState) {
+        String connectionId = member.connection().id();
+        if (newState == null) {
+            presence.remove(connectionId);
+        } else {
+            presence.put(connectionId, newState);
+        }
+        byte[] frame = Outbound.presence(name, connectionId, newState);
+        for (Member other : members) {
+            if (other != member) {
+                other.send(frame);
+            }
+        }
+        try {
+            run(Hooks.ON_AWARENESS_UPDATE, new AwarenessUpdate(name, connectionId, newState), member.connection());
+        } catch (Reject reject) {
+            log.debug("onAwarenessUpdate of '{}' rejected: {}", name, reject.reason());
+        }
+    }
+
+    /** Sends a stateless frame to every member but the sender ({@code null}: to everyone). */
+    public void broadcast(Member sender, byte[] frame) {
+        for (Member member : members) {
+            if (member != sender) {
+                member.send(frame);
+            }
+        }
+    }
+
+    /** Closes the document's hook context (when it left memory for good). */
+    void closeContext() {
+        context.close();
+    }
+}

@@ -1,0 +1,104 @@
+package dev.hookline.server.flow;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on virtual threads. The frames of a connection
+ * and the writes to a document each go through a lane of their own: order within a lane,
+ * parallelism across lanes. No thread is parked while a lane is empty: the first task submitted
+ * to an idle lane starts a virtual thread that drains it.
+ */
+public final class SerialLane {
+
+    private static final Logger log = LoggerFactory.getLogger(SerialLane.class);
+    /** Which lane the current thread is draining: a thread drains one lane at a time. */
+    private static final ThreadLocal<SerialLane> DRAINING = new ThreadLocal<>();
+
+    private final String name;
+    private final Executor executor;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pending = new AtomicInteger();
+
+    /**
+     * @param name     names the lane in logs
+     * @param executor starts the draining threads: a virtual-thread-per-task executor
+     */
+    public SerialLane(String name, Executor executor) {
+        this.name = name;
+        this.executor = executor;
+    }
+
+    /** Queues a task; it runs after every task submitted before it. Never blocks. */
+    public void submit(Runnable task) {
+        tasks.add(task);
+        if (pending.getAndIncrement() == 0) {
+            executor.execute(this::drain);
+        }
+    }
+
+    /**
+     * Runs a task on the lane and waits for its result. From the lane's own thread, runs it
+     * inline (waiting for itself would never end).
+     */
+    public <T> T call(Callable<T> task) throws Exception {
+        if (isCurrent()) {
+            return task.call();
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            throw (Error) cause;
+        }
+    }
+
+    /** @return whether the calling thread is this lane's, running one of its tasks */
+    public boolean isCurrent() {
+        return DRAINING.get() == this;
+    }
+
+    /** @return tasks queued or running */
+    public int pending() {
+        return pending.get();
+    }
+
+    private void drain() {
+        DRAINING.set(this);
+        try {
+            do {
+                Runnable task = tasks.poll();
+                try {
+                    task.run();
+                } catch (Throwable t) {
+                    // A task's own failures are its business; this only keeps the lane alive.
+                    log.error("A task on lane {} failed", name, t);
+                }
+            } while (pending.decrementAndGet() > 0);
+        } finally {
+            DRAINING.remove();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,428 @@
+package dev.hookline.server.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.api.Operation;
+import dev.hookline.api.Origin;
+import dev.hookline.api.Reject;
+import dev.hookline.api.payload.Authenticate;
+import dev.hookline.api.payload.Awareness;
+import dev.hookline.api.payload.BroadcastStateless;
+import dev.hookline.api.payload.Connect;
+import dev.hookline.api.payload.Connected;
+import dev.hookline.api.payload.Delete;
+import dev.hookline.api.payload.Disconnect;
+import dev.hookline.api.payload.Heartbeat;
+import dev.hookline.api.payload.InboundMessage;
+import dev.hookline.api.payload.Join;
+import dev.hookline.api.payload.KeepAlive;
+import dev.hookline.api.payload.Leave;
+import dev.hookline.api.payload.Stateless;
+import dev.hookline.api.payload.Subscribe;
+import dev.hookline.api.payload.TokenSync;
+import dev.hookline.api.payload.Update;
+import dev.hookline.server.config.ServerConfig;
+import dev.hookline.server.documents.DocumentException;
+import dev.hookline.server.documents.DocumentRegistry;
+import dev.hookline.server.documents.LiveDocument;
+import dev.hookline.server.documents.Paths;
+import dev.hookline.server.documents.Subscriber;
+import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.protocol.Codes;
+import dev.hookline.server.protocol.Inbound;
+import dev.hookline.server.protocol.InboundParser;
+import dev.hookline.server.protocol.Json;
+import dev.hookline.server.protocol.Outbound;
+import dev.hookline.server.protocol.ProtocolException;
+import dev.hookline.server.transport.ClientConnection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Protocol v1 for one connection: every method runs on the connection's lane, so its frames are
+ * handled one at a time, in order. Connection-level hooks run here, with the connection in their
+ * context; a document's writes are applied on the document's lane.
+ */
+public final class ConnectionSession {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionSession.class);
+
+    private final ClientConnection connection;
+    private final HookEngine engine;
+    private final DocumentRegistry documents;
+    private final ServerConfig config;
+    private final Map<String, DocumentSession> sessions = new LinkedHashMap<>();
+    private boolean accepted;
+
+    public ConnectionSession(ClientConnection connection, HookEngine engine, DocumentRegistry documents,
+                             ServerConfig config) {
+        this.connection = connection;
+        this.engine = engine;
+        this.documents = documents;
+        this.config = config;
+    }
+
+    private CallContext context() {
+        return connection.context();
+    }
+
+    // ---- connection lifecycle ---------------------------------------------------------------------
+
+    /** {@code onConnect}, then {@code connected} and the welcome frame; a reject closes the socket. */
+    public void start() {
+        Connect connect;
+        try {
+            connect = engine.run(Hooks.ON_CONNECT, new Connect(connection.headers(), connection.query(),
+                    connection.remoteAddress(), Map.of(), false), context());
+        } catch (Reject reject) {
+            log.debug("Connection {} refused by onConnect: {} {}", connection, reject.code(), reject.reason());
+            connection.goodbyeAndClose(reject.code(), reject.reason());
+            return;
+        }
+        connection.attributes(connect.attributes());
+        connection.readOnly(connect.readOnly());
+        accepted = true;
+        try {
+            engine.run(Hooks.CONNECTED, new Connected(connection.attributes()), context());
+        } catch (Reject reject) {
+            log.debug("connected hook rejected for {}: {}", connection, reject.reason());
+        }
+        connection.send(Outbound.welcome(connection.id()));
+    }
+
+    /** Handles one text frame. */
+    public void frame(String text) {
+        if (!accepted) {
+            return; // refused by onConnect: its frames are dropped while the socket closes
+        }
+        Long id = null;
+        try {
+            JsonNode tree = InboundParser.tree(text);
+            JsonNode idNode = tree.get("id");
+            id = idNode != null && idNode.canConvertToLong() ? idNode.asLong() : null;
+            InboundMessage message = engine.run(Hooks.BEFORE_HANDLE_MESSAGE, new InboundMessage(tree), context());
+            Inbound request = InboundParser.parse(message.frame());
+            id = request.id();
+            handle(request);
+        } catch (ProtocolException e) {
+            connection.send(Outbound.error(e.requestId() != null ? e.requestId() : id, null, e.code(), e.reason()));
+        } catch (Reject reject) {
+            connection.send(Outbound.error(id, null, reject.code(), reject.reason()));
+        } catch (RuntimeException e) {
+            log.error("Handling a frame of {} failed", connection, e);
+            connection.send(Outbound.error(id, null, Codes.INTERNAL, "internal error"));
+        } finally {
+            connection.resumeReceivesIfDrained();
+        }
+    }
+
+    private void handle(Inbound request) {
+        switch (request) {
+            case Inbound.Open open -> open(open);
+            case Inbound.Leave leave -> leave(leave);
+            case Inbound.Subscribe subscribe -> subscribe(subscribe);
+            case Inbound.Unsubscribe unsubscribe -> unsubscribe(unsubscribe);
+            case Inbound.Write write -> write(write);
+            case Inbound.Presence presence -> presence(presence);
+            case Inbound.Stateless stateless -> stateless(stateless);
+            case Inbound.Token token -> token(token);
+            case Inbound.Pong pong -> pong(pong);
+        }
+    }
+
+    /** Sends a ping through {@code onKeepAlive}, or closes a connection that stopped answering. */
+    public void keepAlive() {
+        if (!accepted || !connection.isOpen()) {
+            return;
+        }
+        long idle = connection.sinceLastPongNanos();
+        if (idle > config.idleTimeout().toNanos()) {
+            connection.goodbyeAndClose(Codes.TIMEOUT, "no pong for " + idle / 1_000_000_000L + " s");
+            return;
+        }
+        try {
+            KeepAlive keepAlive = engine.run(Hooks.ON_KEEP_ALIVE,
+                    new KeepAlive(Json.object().put("time", System.currentTimeMillis())), context());
+            connection.send(Outbound.ping(keepAlive.payload()));
+        } catch (Reject reject) {
+            connection.goodbyeAndClose(reject.code(), reject.reason());
+        }
+    }
+
+    /** The socket closed: leave every document, then {@code onDisconnect}, exactly once. */
+    public void disconnected(int code, String reason) {
+        if (!connection.markDisconnected()) {
+            return;
+        }
+        accepted = false; // frames still queued behind this task are dropped
+        for (String doc : sessions.keySet().toArray(new String[0])) {
+            leaveDocument(doc);
+        }
+        try {
+            engine.run(Hooks.ON_DISCONNECT, new Disconnect(code, reason == null ? "" : reason), context());
+        } catch (Reject reject) {
+            log.debug("onDisconnect rejected for {}: {}", connection, reject.reason());
+        }
+        context().close();
+    }
+
+    // ---- documents ---------------------------------------------------------------------------------
+
+    private void open(Inbound.Open open) {
+        long id = open.id();
+        String doc = open.doc();
+        if (sessions.containsKey(doc)) {
+            throw new ProtocolException(Codes.CONFLICT, "document " + doc + " is already open", id);
+        }
+        if (sessions.size() >= config.maxOpenDocuments()) {
+            throw new ProtocolException(Codes.TOO_MANY, "at most " + config.maxOpenDocuments()
+                    + " documents open per connection", id);
+        }
+        Authenticate auth;
+        try {
+            auth = engine.run(Hooks.ON_AUTHENTICATE, new Authenticate(doc, open.token(), connection.attributes(),
+                    connection.readOnly()), context());
+        } catch (Reject reject) {
+            connection.send(Outbound.error(id, doc, reject.code(), reject.reason()));
+            return;
+        }
+        connection.mergeAttributes(auth.attributes());
+        LiveDocument document;
+        DocumentSession session;
+        long version;
+        while (true) {
+            try {
+                document = documents.acquire(doc).get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                Reject reject = cause instanceof Reject r ? r : new Reject(Codes.INTERNAL, "internal error");
+                connection.send(Outbound.error(id, doc, reject.code(), reject.reason()));
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            DocumentSession candidate = new DocumentSession(connection, document, auth.readOnly());
+            LiveDocument live = document;
+            Long joinedAt = call(document, () -> live.join(candidate) ? live.version() : null);
+            if (joinedAt != null) {
+                session = candidate;
+                version = joinedAt;
+                break;
+            }
+            // Unloaded between acquire and join: acquire again (it loads afresh).
+        }
+        sessions.put(doc, session);
+        connection.send(Outbound.ack(id, doc, version));
+        try {
+            engine.run(Hooks.ON_JOIN, new Join(doc), context());
+        } catch (Reject reject) {
+            log.debug("onJoin rejected for {} on {}: {}", connection, doc, reject.reason());
+        }
+    }
+
+    private void leave(Inbound.Leave leave) {
+        if (!sessions.containsKey(leave.doc())) {
+            throw new ProtocolException(Codes.NOT_FOUND, "document " + leave.doc() + " is not open", leave.id());
+        }
+        leaveDocument(leave.doc());
+        if (leave.id() != null) {
+            connection.send(Outbound.ack(leave.id()));
+        }
+    }
+
+    private void leaveDocument(String doc) {
+        DocumentSession session = sessions.remove(doc);
+        if (session == null) {
+            return;
+        }
+        LiveDocument document = session.document();
+        boolean empty = call(document, () -> document.leave(session));
+        if (empty) {
+            documents.releaseIfUnused(document);
+        }
+        try {
+            engine.run(Hooks.ON_LEAVE, new Leave(doc), context());
+        } catch (Reject reject) {
+            log.debug("onLeave rejected for {} on {}: {}", connection, doc, reject.reason());
+        }
+    }
+
+    private DocumentSession session(String doc, Long id) {
+        DocumentSession session = sessions.get(doc);
+        if (session == null) {
+            throw new ProtocolException(Codes.NOT_FOUND, "document " + doc + " is not open", id);
+        }
+        return session;
+    }
+
+    private static String canonical(String path, Long id) {
+        try {
+            return Paths.normalize(path);
+        } catch (IllegalArgumentException e) {
+            throw new ProtocolException(Codes.BAD_REQUEST, e.getMessage(), id);
+        }
+    }
+
+    private void subscribe(Inbound.Subscribe request) {
+        DocumentSession session = session(request.doc(), request.id());
+        Subscribe subscribe;
+        try {
+            subscribe = engine.run(Hooks.ON_SUBSCRIBE, new Subscribe(request.doc(), canonical(request.path(), request.id()),
+                    request.keys() ? Subscribe.Kind.KEYS : Subscribe.Kind.VALUE, request.since()), context());
+        } catch (Reject reject) {
+            connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
+            return;
+        }
+        Subscriber subscriber = new Subscriber(session, request.id(), canonical(subscribe.path(), request.id()),
+                request.keys());
+        LiveDocument document = session.document();
+        document.lane().submit(() -> document.subscribe(subscriber, request.id(), request.since()));
+    }
+
+    private void unsubscribe(Inbound.Unsubscribe request) {
+        DocumentSession session = session(request.doc(), request.id());
+        LiveDocument document = session.document();
+        boolean existed = call(document, () -> document.unsubscribe(session, request.sub()));
+        if (!existed) {
+            throw new ProtocolException(Codes.NOT_FOUND, "no subscription " + request.sub(), request.id());
+        }
+        if (request.id() != null) {
+            connection.send(Outbound.ack(request.id()));
+        }
+    }
+
+    private void write(Inbound.Write request) {
+        DocumentSession session = session(request.doc(), request.id());
+        if (session.readOnly()) {
+            throw new ProtocolException(Codes.FORBIDDEN, "this session is read-only", request.id());
+        }
+        String path = canonical(request.path(), request.id());
+        Origin origin = Origin.connection(connection.id());
+        Operation op = request.op();
+        JsonNode value = request.value();
+        JsonNode meta = request.meta();
+        try {
+            if (op == Operation.DELETE) {
+                path = canonical(engine.run(Hooks.ON_DELETE, new Delete(request.doc(), path, origin), context()).path(),
+                        request.id());
+            } else {
+                Update update = engine.run(Hooks.ON_UPDATE, new Update(request.doc(), op, path, value, meta, origin),
+                        context());
+                path = canonical(update.path(), request.id());
+                value = update.value();
+                meta = update.meta();
+            }
+        } catch (Reject reject) {
+            connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
+            return;
+        }
+        LiveDocument document = session.document();
+        String finalPath = path;
+        JsonNode finalValue = value;
+        JsonNode finalMeta = meta;
+        document.lane().submit(() -> {
+            try {
+                long version = document.write(session, op, finalPath, finalValue, finalMeta, origin);
+                if (request.id() != null) {
+                    connection.send(Outbound.ack(request.id(), request.doc(), version));
+                }
+            } catch (Reject reject) {
+                connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
+            } catch (DocumentException e) {
+                connection.send(Outbound.error(request.id(), request.doc(), e.code(), e.reason()));
+            }
+        });
+    }
+
+    private void presence(Inbound.Presence request) {
+        DocumentSession session = session(request.doc(), request.id());
+        Awareness awareness;
+        try {
+            awareness = engine.run(Hooks.BEFORE_HANDLE_AWARENESS, new Awareness(request.doc(), request.state()), context());
+        } catch (Reject reject) {
+            connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
+            return;
+        }
+        LiveDocument document = session.document();
+        document.lane().submit(() -> {
+            document.updatePresence(session, awareness.state());
+            if (request.id() != null) {
+                connection.send(Outbound.ack(request.id()));
+            }
+        });
+    }
+
+    private void stateless(Inbound.Stateless request) {
+        DocumentSession session = session(request.doc(), request.id());
+        BroadcastStateless broadcast;
+        try {
+            Stateless stateless = engine.run(Hooks.ON_STATELESS, new Stateless(request.doc(), request.payload()), context());
+            broadcast = engine.run(Hooks.BEFORE_BROADCAST_STATELESS, new BroadcastStateless(request.doc(),
+                    stateless.payload(), Origin.connection(connection.id())), context());
+        } catch (Reject reject) {
+            connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
+            return;
+        }
+        byte[] frame = Outbound.stateless(request.doc(), broadcast.payload());
+        LiveDocument document = session.document();
+        document.lane().submit(() -> {
+            document.broadcast(session, frame);
+            if (request.id() != null) {
+                connection.send(Outbound.ack(request.id()));
+            }
+        });
+    }
+
+    private void token(Inbound.Token request) {
+        DocumentSession session = session(request.doc(), request.id());
+        TokenSync sync;
+        try {
+            sync = engine.run(Hooks.ON_TOKEN_SYNC, new TokenSync(request.doc(), request.token(), connection.attributes(),
+                    session.readOnly()), context());
+        } catch (Reject reject) {
+            if (request.id() != null) {
+                connection.send(Outbound.error(request.id(), request.doc(), Codes.UNAUTHORIZED, reject.reason()));
+            }
+            leaveDocument(request.doc());
+            connection.send(Outbound.closed(request.doc(), Codes.UNAUTHORIZED, reject.reason()));
+            return;
+        }
+        connection.mergeAttributes(sync.attributes());
+        session.readOnly(sync.readOnly());
+        if (request.id() != null) {
+            connection.send(Outbound.ack(request.id()));
+        }
+    }
+
+    private void pong(Inbound.Pong pong) {
+        connection.ponged();
+        try {
+            engine.run(Hooks.ON_HEARTBEAT, new Heartbeat(pong.payload(), roundTrip(pong.payload())), context());
+        } catch (Reject reject) {
+            connection.goodbyeAndClose(reject.code(), reject.reason());
+        }
+    }
+
+    private static long roundTrip(JsonNode payload) {
+        if (payload != null && payload.path("time").canConvertToLong()) {
+            return Math.max(0, System.currentTimeMillis() - payload.get("time").asLong());
+        }
+        return -1;
+    }
+
+    /** Runs a task on a document's lane and waits for it (the caller is a connection's lane). */
+    private static <T> T call(LiveDocument document, java.util.concurrent.Callable<T> task) {
+        try {
+            return document.lane().call(task);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.hookline.server.session;
+
+import dev.hookline.api.Connection;
+import dev.hookline.server.documents.LiveDocument;
+import dev.hookline.server.documents.Member;
+import dev.hookline.server.transport.ClientConnection;
+
+/** A connection's session on one open document: the member the document sends to. */
+final class DocumentSession implements Member {
+
+    private final ClientConnection connection;
+    private final LiveDocument document;
+    private volatile boolean readOnly;
+
+    DocumentSession(ClientConnection connection, LiveDocument document, boolean readOnly) {
+        this.connection = connection;
+        this.document = document;
+        this.readOnly = readOnly;
+    }
+
+    @Override
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public void send(byte[] frame) {
+        connection.send(frame);
+    }
+
+    LiveDocument document() {
+        return document;
+    }
+
+    /** @return whether this session, or its whole connection, may only read */
+    boolean readOnly() {
+        return readOnly || connection.readOnly();
+    }
+
+    void readOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+}

@@ -1,0 +1,275 @@
+package dev.hookline.server.transport;
+
+import dev.hookline.api.Connection;
+import dev.hookline.server.config.ServerConfig;
+import dev.hookline.server.flow.SerialLane;
+import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.protocol.Codes;
+import dev.hookline.server.protocol.Outbound;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+
+/**
+ * One client's WebSocket: its identity and attributes as hooks see them, the lane its frames are
+ * handled on, and its outbound queue.
+ *
+ * <p>Undertow queues whatever it is asked to send, without bound. The bound is ours: every frame
+ * counts its bytes until Undertow reports it written; a client whose queue passes
+ * {@link ServerConfig#maxOutboundBytes()} or {@link ServerConfig#maxOutboundFrames()} is closed
+ * with {@link Codes#SLOW_CONSUMER} instead of growing the server's memory.
+ */
+public final class ClientConnection implements Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final String id;
+    private final WebSocketChannel channel;
+    private final String remoteAddress;
+    private final Map<String, List<String>> headers;
+    private final String query;
+    private final ServerConfig config;
+    private final SerialLane lane;
+    private CallContext context;
+
+    private volatile Map<String, Object> attributes = Map.of();
+    private volatile boolean readOnly;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicInteger queuedFrames = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean disconnected = new AtomicBoolean();
+    private volatile long lastPongNanos = System.nanoTime();
+    private volatile boolean receivesSuspended;
+
+    ClientConnection(String id, WebSocketChannel channel, String remoteAddress, Map<String, List<String>> headers,
+                     String query, ServerConfig config, SerialLane lane) {
+        this.id = id;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.headers = headers;
+        this.query = query;
+        this.config = config;
+        this.lane = lane;
+    }
+
+    void attach(CallContext context) {
+        this.context = context;
+    }
+
+    // ---- Connection ---------------------------------------------------------------------------
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isOpen() && !closing.get();
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        goodbyeAndClose(code, reason);
+    }
+
+    // ---- state the server keeps -----------------------------------------------------------------
+
+    /** @return the lane this connection's frames are handled on */
+    public SerialLane lane() {
+        return lane;
+    }
+
+    /** @return the hook context of this connection's lane (use only on the lane) */
+    public CallContext context() {
+        return context;
+    }
+
+    /** @return the handshake's request headers, names in lower case */
+    public Map<String, List<String>> headers() {
+        return headers;
+    }
+
+    /** @return the handshake's raw query string, or an empty string */
+    public String query() {
+        return query;
+    }
+
+    /** Replaces the attributes (what onConnect returned). */
+    public void attributes(Map<String, Object> attributes) {
+        this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    /** Merges attributes in (what onAuthenticate and onTokenSync added). */
+    public void mergeAttributes(Map<String, Object> more) {
+        if (!more.isEmpty()) {
+            Map<String, Object> merged = new LinkedHashMap<>(attributes);
+            merged.putAll(more);
+            this.attributes = Collections.unmodifiableMap(merged);
+        }
+    }
+
+    /** Sets whether the whole connection may only read. */
+    public void readOnly(boolean readOnly) {
+        this.readOnly = readOnly;
+    }
+
+    /** Records a pong. */
+    public void ponged() {
+        lastPongNanos = System.nanoTime();
+    }
+
+    /** @return nanoseconds since the last pong (or since the connection opened) */
+    public long sinceLastPongNanos() {
+        return System.nanoTime() - lastPongNanos;
+    }
+
+    /** @return whether this is the first call: {@code onDisconnect} fires exactly once per socket */
+    public boolean markDisconnected() {
+        return disconnected.compareAndSet(false, true);
+    }
+
+    // ---- sending --------------------------------------------------------------------------------
+
+    /**
+     * Queues a frame for this client without blocking. The same array may be sent to many
+     * clients: it is never modified. A client over its outbound bound is closed as a slow consumer.
+     */
+    public void send(byte[] frame) {
+        if (closing.get()) {
+            return;
+        }
+        long bytes = queuedBytes.addAndGet(frame.length);
+        int frames = queuedFrames.incrementAndGet();
+        if (bytes > config.maxOutboundBytes() || frames > config.maxOutboundFrames()) {
+            queuedBytes.addAndGet(-frame.length);
+            queuedFrames.decrementAndGet();
+            slowConsumer(bytes, frames);
+            return;
+        }
+        WebSockets.sendText(ByteBuffer.wrap(frame), channel, new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                queuedBytes.addAndGet(-frame.length);
+                queuedFrames.decrementAndGet();
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable error) {
+                queuedBytes.addAndGet(-frame.length);
+                queuedFrames.decrementAndGet();
+                abort();
+            }
+        });
+    }
+
+    /** @return bytes queued for this client and not yet written */
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    private void slowConsumer(long bytes, int frames) {
+        if (closing.compareAndSet(false, true)) {
+            log.warn("Connection {} ({}) is a slow consumer: {} bytes in {} frames queued; closing it with {}", id,
+                    remoteAddress, bytes, frames, Codes.SLOW_CONSUMER);
+            // Its queue is full, so a close frame would wait behind it: close the TCP connection now.
+            channel.setCloseCode(Codes.SLOW_CONSUMER);
+            channel.setCloseReason("slow consumer");
+            abort();
+        }
+    }
+
+    /** Sends the goodbye frame, then a close frame with the same code and reason. */
+    public void goodbyeAndClose(int code, String reason) {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        byte[] goodbye = Outbound.goodbye(code, reason);
+        WebSockets.sendText(ByteBuffer.wrap(goodbye), channel, null);
+        WebSockets.sendClose(code, truncate(reason), channel, new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                // The client answers with its own close frame; Undertow then closes the socket.
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable error) {
+                abort();
+            }
+        });
+    }
+
+    /** A close reason travels in a control frame: at most 123 bytes. */
+    private static String truncate(String reason) {
+        byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= 123) {
+            return reason;
+        }
+        return new String(bytes, 0, 120, java.nio.charset.StandardCharsets.UTF_8) + "...";
+    }
+
+    /** Closes the socket without a closing handshake. */
+    public void abort() {
+        closing.set(true);
+        IoUtils.safeClose(channel);
+    }
+
+    // ---- inbound flow control ----------------------------------------------------------------------
+
+    /** Stops reading from the socket while too many of its frames wait on its lane. */
+    void throttleReceives() {
+        if (!receivesSuspended && lane.pending() >= config.maxQueuedFrames()) {
+            receivesSuspended = true;
+            channel.suspendReceives();
+        }
+    }
+
+    /** Reads again once the lane has caught up (called on the lane after each frame). */
+    public void resumeReceivesIfDrained() {
+        if (receivesSuspended && lane.pending() <= config.maxQueuedFrames() / 2) {
+            receivesSuspended = false;
+            channel.resumeReceives();
+        }
+    }
+
+    /** @return the underlying channel's peer, for logs */
+    @Override
+    public String toString() {
+        return id + "@" + remoteAddress;
+    }
+
+    void closeQuietly() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            abort();
+        }
+    }
+}

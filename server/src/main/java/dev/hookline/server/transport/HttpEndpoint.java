@@ -1,0 +1,160 @@
+package dev.hookline.server.transport;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.api.Reject;
+import dev.hookline.api.ServerApi;
+import dev.hookline.api.payload.HttpRequest;
+import dev.hookline.api.payload.HttpResponse;
+import dev.hookline.api.payload.Upgrade;
+import dev.hookline.server.documents.DocumentRegistry;
+import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.protocol.Json;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every HTTP request: the WebSocket handshake (through {@code onUpgrade}) on the configured path,
+ * everything else through {@code onRequest}, then the built-in routes ({@code GET /health}).
+ * Hooks run on virtual threads: the exchange is dispatched off the IO thread first.
+ */
+public final class HttpEndpoint implements HttpHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
+
+    private final String webSocketPath;
+    private final HttpHandler handshake;
+    private final HookEngine engine;
+    private final ServerApi server;
+    private final DocumentRegistry documents;
+    private final WebSocketEndpoint webSockets;
+    private final Executor virtualThreads;
+    private final BooleanSupplier stopping;
+
+    public HttpEndpoint(String webSocketPath, HttpHandler handshake, HookEngine engine, ServerApi server,
+                        DocumentRegistry documents, WebSocketEndpoint webSockets, Executor virtualThreads,
+                        BooleanSupplier stopping) {
+        this.webSocketPath = webSocketPath;
+        this.handshake = handshake;
+        this.engine = engine;
+        this.server = server;
+        this.documents = documents;
+        this.webSockets = webSockets;
+        this.virtualThreads = virtualThreads;
+        this.stopping = stopping;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(virtualThreads, () -> handleSafely(exchange));
+            return;
+        }
+        handleSafely(exchange);
+    }
+
+    private void handleSafely(HttpServerExchange exchange) {
+        try {
+            if (isUpgrade(exchange)) {
+                upgrade(exchange);
+            } else {
+                request(exchange);
+            }
+        } catch (Exception e) {
+            log.error("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestPath(), e);
+            if (!exchange.isResponseStarted()) {
+                send(exchange, 500, "application/json", error(500, "internal error"));
+            }
+        }
+    }
+
+    private boolean isUpgrade(HttpServerExchange exchange) {
+        String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket") && exchange.getRequestPath().equals(webSocketPath);
+    }
+
+    private void upgrade(HttpServerExchange exchange) throws Exception {
+        if (stopping.getAsBoolean()) {
+            send(exchange, 503, "application/json", error(503, "server shutting down"));
+            return;
+        }
+        try (CallContext context = engine.newContext(server, null)) {
+            engine.run(Hooks.ON_UPGRADE, new Upgrade(exchange.getRequestPath(), exchange.getQueryString(),
+                    headers(exchange.getRequestHeaders()), remote(exchange)), context);
+        } catch (Reject reject) {
+            send(exchange, reject.httpStatus(), "application/json", error(reject.httpStatus(), reject.reason()));
+            return;
+        }
+        handshake.handleRequest(exchange);
+    }
+
+    private void request(HttpServerExchange exchange) {
+        HttpRequest request = new HttpRequest(exchange.getRequestMethod().toString(), exchange.getRequestPath(),
+                exchange.getQueryString(), headers(exchange.getRequestHeaders()), remote(exchange), null);
+        try (CallContext context = engine.newContext(server, null)) {
+            request = engine.run(Hooks.ON_REQUEST, request, context);
+        } catch (Reject reject) {
+            send(exchange, reject.httpStatus(), "application/json", error(reject.httpStatus(), reject.reason()));
+            return;
+        }
+        HttpResponse response = request.response();
+        if (response != null) {
+            response.headers().forEach((name, value) -> exchange.getResponseHeaders().put(new HttpString(name), value));
+            send(exchange, response.status(), null, response.body());
+            return;
+        }
+        route(exchange, request);
+    }
+
+    private void route(HttpServerExchange exchange, HttpRequest request) {
+        if (request.path().equals("/health") && request.method().equals(Methods.GET_STRING)) {
+            ObjectNode health = Json.object().put("status", stopping.getAsBoolean() ? "stopping" : "ok")
+                    .put("connections", webSockets.connections().size()).put("documents", documents.size());
+            send(exchange, stopping.getAsBoolean() ? 503 : 200, "application/json", Json.text(health));
+            return;
+        }
+        send(exchange, 404, "application/json", error(404, "no route for " + request.method() + " " + request.path()));
+    }
+
+    private static String error(int status, String reason) {
+        return Json.text(Json.object().put("status", status).put("error", reason));
+    }
+
+    private static void send(HttpServerExchange exchange, int status, String contentType, String body) {
+        exchange.setStatusCode(status);
+        if (contentType != null) {
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, contentType);
+        }
+        exchange.getResponseSender().send(body);
+    }
+
+    private static Map<String, List<String>> headers(HeaderMap map) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HeaderValues values : map) {
+            headers.computeIfAbsent(values.getHeaderName().toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                    .addAll(values);
+        }
+        return headers;
+    }
+
+    private static String remote(HttpServerExchange exchange) {
+        InetSocketAddress address = exchange.getSourceAddress();
+        return address == null ? "" : address.getHostString() + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.hookline.server.transport;
+
+import dev.hookline.api.ServerApi;
+import dev.hookline.server.config.ServerConfig;
+import dev.hookline.server.documents.DocumentRegistry;
+import dev.hookline.server.flow.SerialLane;
+import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.protocol.Codes;
+import dev.hookline.server.protocol.Outbound;
+import dev.hookline.server.session.ConnectionSession;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts WebSocket connections. This runs on Undertow's IO threads, so it only wires things up
+ * and hands every frame to the connection's lane: IO threads never run hooks or wait.
+ */
+public final class WebSocketEndpoint implements WebSocketConnectionCallback {
+
+    private static final Logger log = LoggerFactory.getLogger(WebSocketEndpoint.class);
+
+    private final ServerConfig config;
+    private final HookEngine engine;
+    private final DocumentRegistry documents;
+    private final ServerApi server;
+    private final Executor virtualThreads;
+    private final ScheduledExecutorService ticker;
+    private final AtomicLong ids = new AtomicLong();
+    private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean closing;
+
+    public WebSocketEndpoint(ServerConfig config, HookEngine engine, DocumentRegistry documents, ServerApi server,
+                             Executor virtualThreads, ScheduledExecutorService ticker) {
+        this.config = config;
+        this.engine = engine;
+        this.documents = documents;
+        this.server = server;
+        this.virtualThreads = virtualThreads;
+        this.ticker = ticker;
+    }
+
+    @Override
+    public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+        if (closing) {
+            WebSockets.sendClose(Codes.GOING_AWAY, "server shutting down", channel, null);
+            return;
+        }
+        String id = "c" + ids.incrementAndGet();
+        SerialLane lane = new SerialLane("connection " + id, virtualThreads);
+        ClientConnection connection = new ClientConnection(id, channel, address(channel.getSourceAddress()),
+                lowerCase(exchange.getRequestHeaders()), exchange.getQueryString() == null ? "" : exchange.getQueryString(),
+                config, lane);
+        connection.attach(engine.newContext(server, connection));
+        ConnectionSession session = new ConnectionSession(connection, engine, documents, config);
+        connections.add(connection);
+
+        channel.getReceiveSetter().set(new AbstractReceiveListener() {
+            @Override
+            protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                String text = message.getData();
+                lane.submit(() -> session.frame(text));
+                connection.throttleReceives();
+            }
+
+            @Override
+            protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+                message.getData().free();
+                connection.send(Outbound.error(null, null, Codes.BAD_REQUEST, "binary frames are not supported: send JSON text"));
+            }
+
+            @Override
+            protected long getMaxTextBufferSize() {
+                return config.maxFrameBytes();
+            }
+
+            @Override
+            protected long getMaxBinaryBufferSize() {
+                return config.maxFrameBytes();
+            }
+
+            @Override
+            protected void onError(WebSocketChannel ch, Throwable error) {
+                if (isTooBig(error)) {
+                    log.debug("Connection {} sent a frame over {} bytes; closing with 1009", connection, config.maxFrameBytes());
+                    connection.goodbyeAndClose(Codes.TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
+                    return;
+                }
+                log.debug("WebSocket error on {}", connection, error);
+                super.onError(ch, error);
+            }
+        });
+        ScheduledFuture<?> keepAlive = ticker.scheduleAtFixedRate(() -> lane.submit(session::keepAlive),
+                config.keepAliveInterval().toMillis(), config.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        channel.addCloseTask(ch -> {
+            keepAlive.cancel(false);
+            int code = ch.getCloseCode();
+            String reason = ch.getCloseReason();
+            lane.submit(() -> {
+                try {
+                    session.disconnected(code, reason);
+                } finally {
+                    // Only now: shutdown waits for this set to empty before it stores documents.
+                    connections.remove(connection);
+                }
+            });
+        });
+        lane.submit(session::start);
+        channel.resumeReceives();
+    }
+
+    private static boolean isTooBig(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (message.contains("too big") || message.contains("too large") || message.contains("maximum size")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the connections open now */
+    public Set<ClientConnection> connections() {
+        return connections;
+    }
+
+    /**
+     * Refuses new connections and closes the open ones with 1001 (after their goodbye).
+     *
+     * @return the connections that were open
+     */
+    public List<ClientConnection> closeAll() {
+        closing = true;
+        List<ClientConnection> open = List.copyOf(connections);
+        for (ClientConnection connection : open) {
+            connection.goodbyeAndClose(Codes.GOING_AWAY, "server shutting down");
+        }
+        return open;
+    }
+
+    private static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    static Map<String, List<String>> lowerCase(Map<String, List<String>> headers) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        headers.forEach((name, values) -> result.merge(name.toLowerCase(Locale.ROOT), List.copyOf(values), (a, b) -> {
+            List<String> merged = new java.util.ArrayList<>(a);
+            merged.addAll(b);
+            return List.copyOf(merged);
+        }));
+        return result;
+    }
+}
