@@ -86,6 +86,7 @@ public final class ConnectionSession {
         connection.attributes(connect.attributes());
         connection.readOnly(connect.readOnly());
         accepted = true;
+        connection.ponged(); // idle time counts from acceptance: a slow onConnect is not the client's silence
         try {
             engine.run(Hooks.CONNECTED, new Connected(connection.attributes()), context());
         } catch (Reject reject) {
@@ -103,7 +104,9 @@ public final class ConnectionSession {
         try {
             JsonNode tree = InboundParser.tree(text);
             JsonNode idNode = tree.get("id");
-            id = idNode != null && idNode.canConvertToLong() ? idNode.asLong() : null;
+            // Only a valid id is echoed in an early error; the parser rejects the others.
+            id = idNode != null && idNode.canConvertToExactIntegral() && idNode.canConvertToLong() && idNode.asLong() >= 0
+                    ? idNode.asLong() : null;
             InboundMessage message = engine.run(Hooks.BEFORE_HANDLE_MESSAGE, new InboundMessage(tree), context());
             Inbound request = InboundParser.parse(message.frame());
             id = request.id();

@@ -226,13 +226,24 @@ public final class ClientConnection implements Connection {
         });
     }
 
-    /** A close reason travels in a control frame: at most 123 bytes. */
-    private static String truncate(String reason) {
-        byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (bytes.length <= 123) {
+    /** A close reason travels in a control frame: at most 123 bytes of UTF-8, cut on a character. */
+    static String truncate(String reason) {
+        if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 123) {
             return reason;
         }
-        return new String(bytes, 0, 120, java.nio.charset.StandardCharsets.UTF_8) + "...";
+        StringBuilder cut = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < reason.length(); ) {
+            int codePoint = reason.codePointAt(i);
+            int size = new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes + size > 120) {
+                break;
+            }
+            cut.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return cut.append("...").toString();
     }
 
     /** Closes the socket without a closing handshake. */

@@ -71,6 +71,8 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
                 lowerCase(exchange.getRequestHeaders()), exchange.getQueryString() == null ? "" : exchange.getQueryString(),
                 config, lane);
         connection.attach(engine.newContext(server, connection));
+        // A hook that ignores its interrupt holds this connection's lane for good: drop the socket.
+        connection.context().onStuck(connection::abort);
         ConnectionSession session = new ConnectionSession(connection, engine, documents, config);
         connections.add(connection);
 
@@ -85,7 +87,9 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
             @Override
             protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
                 message.getData().free();
-                connection.send(Outbound.error(null, null, Codes.BAD_REQUEST, "binary frames are not supported: send JSON text"));
+                // On the lane, so the answer keeps its place after the answers to earlier frames.
+                lane.submit(() -> connection.send(Outbound.error(null, null, Codes.BAD_REQUEST,
+                        "binary frames are not supported: send JSON text")));
             }
 
             @Override
@@ -100,11 +104,8 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
 
             @Override
             protected void onError(WebSocketChannel ch, Throwable error) {
-                if (isTooBig(error)) {
-                    log.debug("Connection {} sent a frame over {} bytes; closing with 1009", connection, config.maxFrameBytes());
-                    connection.goodbyeAndClose(Codes.TOO_BIG, "frame larger than " + config.maxFrameBytes() + " bytes");
-                    return;
-                }
+                // A frame over getMaxTextBufferSize() lands here too, after Undertow 2.4.4 has
+                // already sent the 1009 close itself (with its own reason, and no goodbye from us).
                 log.debug("WebSocket error on {}", connection, error);
                 super.onError(ch, error);
             }
@@ -126,16 +127,6 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
         });
         lane.submit(session::start);
         channel.resumeReceives();
-    }
-
-    private static boolean isTooBig(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("too big") || message.contains("too large") || message.contains("maximum size")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** @return the connections open now */
