@@ -49,15 +49,18 @@ public final class DocumentRegistry {
      *         acquires again.
      */
     public CompletableFuture<LiveDocument> acquire(String name) {
-        LiveDocument document = documents.computeIfAbsent(name, this::create);
+        LiveDocument[] created = new LiveDocument[1];
+        LiveDocument document = documents.computeIfAbsent(name, n -> created[0] = create(n));
+        if (created[0] == document) {
+            // Queued only once the map holds it: the load hooks can find their own document.
+            document.lane().submit(() -> document.load(() -> forget(document)));
+        }
         return document.loaded();
     }
 
     private LiveDocument create(String name) {
         SerialLane lane = new SerialLane("document " + name, executor);
-        LiveDocument document = new LiveDocument(name, lane, engine, server, changeLogSize);
-        lane.submit(() -> document.load(() -> forget(document)));
-        return document;
+        return new LiveDocument(name, lane, engine, server, changeLogSize);
     }
 
     /** Unloads the document, on its lane, if nobody has it open any more. */

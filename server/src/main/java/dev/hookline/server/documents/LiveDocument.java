@@ -20,6 +20,7 @@ import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.Hook;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.protocol.Codes;
 import dev.hookline.server.protocol.Json;
 import dev.hookline.server.protocol.Outbound;
 import java.util.ArrayList;
@@ -62,6 +63,8 @@ public final class LiveDocument {
     private Status status = Status.LOADING;
     private DocumentState state;
     private boolean dirty;
+    /** Set while a change's {@code onChange} chain runs: a write from it would interleave the versions. */
+    private boolean changing;
     private final Set<Member> members = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<Member, List<Subscriber>> subscriptions = new IdentityHashMap<>();
     private final SubscriptionIndex<Subscriber> valueSubscribers = new SubscriptionIndex<>();
@@ -118,8 +121,10 @@ public final class LiveDocument {
             } catch (IllegalArgumentException e) {
                 throw new Reject(Reject.INTERNAL_ERROR, "the loaded state of " + name + " is not a JSON object");
             }
-            run(Hooks.AFTER_LOAD_DOCUMENT, new DocumentLoaded(name, state.version()), null);
+            // Live for the hooks that read or write it from afterLoadDocument (on this lane); a reject
+            // below still fails the load before anything else can see it.
             status = Status.LIVE;
+            run(Hooks.AFTER_LOAD_DOCUMENT, new DocumentLoaded(name, state.version()), null);
             loaded.complete(this);
         } catch (Reject reject) {
             // The document is not created: nothing can ever store an empty state over real data.
@@ -185,19 +190,24 @@ public final class LiveDocument {
         if (status != Status.LIVE || !members.isEmpty()) {
             return false;
         }
+        if (dirty && engine.chains().of(Hooks.ON_STORE_DOCUMENT).isEmpty()) {
+            // No storage plugin: memory is the only copy, so a changed document stays.
+            return false;
+        }
         try {
             run(Hooks.BEFORE_UNLOAD_DOCUMENT, new UnloadDocument(name), null);
         } catch (Reject veto) {
             log.debug("Unload of '{}' vetoed: {}", name, veto.reason());
             return false;
         }
-        if (!store()) {
-            return false;
+        if (!store() || dirty) {
+            return false; // not stored, or a store or unload hook changed it again: keep it
         }
         status = Status.UNLOADED;
         removeFromRegistry.run();
-        try {
-            run(Hooks.AFTER_UNLOAD_DOCUMENT, new DocumentUnloaded(name), null);
+        // Removing it closed the document's own context: this last chain gets a context of its own.
+        try (CallContext unloaded = engine.newContext(server, null)) {
+            engine.run(Hooks.AFTER_UNLOAD_DOCUMENT, new DocumentUnloaded(name), unloaded);
         } catch (Reject reject) {
             log.warn("afterUnloadDocument of '{}' rejected: {}", name, reject.reason());
         }
@@ -221,7 +231,7 @@ public final class LiveDocument {
                     reject.code(), reject.reason());
             return false;
         }
-        dirty = false;
+        dirty = state.version() != version; // a store hook that wrote to the document left it changed
         try {
             run(Hooks.AFTER_STORE_DOCUMENT, new DocumentStored(name, version), null);
         } catch (Reject reject) {
@@ -249,16 +259,23 @@ public final class LiveDocument {
      * @throws DocumentException  when the change does not fit the tree (4400)
      */
     public long write(Member sender, Operation op, String path, JsonNode value, JsonNode meta, Origin origin) {
+        if (changing) {
+            // Applied now, its version would be logged and broadcast before the change it reacts to.
+            throw new Reject(4409, "document " + name + " cannot be written from its own onChange hook");
+        }
         Map<String, List<String>> keysBefore = new LinkedHashMap<>();
         keySubscribers.forEachTouched(path, (keysPath, subscriber) ->
                 keysBefore.computeIfAbsent(keysPath, state::keys));
         AppliedChange change = state.apply(op, path, value, meta);
+        changing = true;
         try {
             run(Hooks.ON_CHANGE, new Change(name, op, change.path(), change.value(), change.meta(), change.version(),
                     origin), sender == null ? null : sender.connection());
         } catch (Reject reject) {
             state.revert(change);
             throw reject;
+        } finally {
+            changing = false;
         }
         dirty = true;
         byte[] frame = Outbound.change(name, change.version(), op, change.path(), change.value(), change.meta(), origin);
@@ -297,8 +314,15 @@ public final class LiveDocument {
      * as a reset when it is not. Live changes follow, in order, since they are sent from this lane.
      */
     public void subscribe(Subscriber subscriber, long requestId, long since) {
-        subscriptions.computeIfAbsent(subscriber.member(), m -> new ArrayList<>()).add(subscriber);
         Member member = subscriber.member();
+        List<Subscriber> own = subscriptions.computeIfAbsent(member, m -> new ArrayList<>());
+        for (Subscriber existing : own) {
+            if (existing.id() == subscriber.id()) {
+                member.send(Outbound.error(requestId, name, Codes.CONFLICT, "subscription id " + subscriber.id() + " is in use"));
+                return;
+            }
+        }
+        own.add(subscriber);
         String path = subscriber.path();
         long version = state.version();
         if (subscriber.keys()) {

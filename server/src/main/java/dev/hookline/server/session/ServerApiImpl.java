@@ -111,6 +111,15 @@ public final class ServerApiImpl implements ServerApi {
 
     /** Runs {@code task} on the live document (loading it if needed), then releases it if unused. */
     private <T> T onDocument(String document, DocumentTask<T> task) {
+        LiveDocument here = documents.find(validName(document));
+        if (here != null && here.lane().isCurrent()) {
+            // A hook of this very document (afterLoadDocument, onChange, ...): waiting for its load
+            // from its own lane would never end.
+            if (!here.isLive()) {
+                throw new Reject(4503, "document " + document + " is not loaded yet");
+            }
+            return task.run(here);
+        }
         LiveDocument live;
         while (true) {
             try {
