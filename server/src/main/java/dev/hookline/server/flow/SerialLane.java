@@ -1,11 +1,11 @@
 package dev.hookline.server.flow;
 
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,14 +47,14 @@ public final class SerialLane {
      * Runs a task on the lane and waits for its result. From the lane's own thread, runs it
      * inline (waiting for itself would never end).
      */
-    public <T> T call(Callable<T> task) throws Exception {
+    public <T> T call(Supplier<T> task) {
         if (isCurrent()) {
-            return task.call();
+            return task.get();
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         submit(() -> {
             try {
-                result.complete(task.call());
+                result.complete(task.get());
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
@@ -63,10 +63,13 @@ public final class SerialLane {
             return result.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof Exception exception) {
-                throw exception;
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime; // the task's own exception, as if it had run here
             }
             throw (Error) cause;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for lane " + name, e);
         }
     }
 

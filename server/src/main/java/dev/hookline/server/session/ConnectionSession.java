@@ -193,7 +193,6 @@ public final class ConnectionSession {
             connection.send(Outbound.error(id, doc, reject.code(), reject.reason()));
             return;
         }
-        connection.mergeAttributes(auth.attributes());
         LiveDocument document;
         DocumentSession session;
         long version;
@@ -211,7 +210,7 @@ public final class ConnectionSession {
             }
             DocumentSession candidate = new DocumentSession(connection, document, auth.readOnly());
             LiveDocument live = document;
-            Long joinedAt = call(document, () -> live.join(candidate) ? live.version() : null);
+            Long joinedAt = document.lane().call(() -> live.join(candidate) ? live.version() : null);
             if (joinedAt != null) {
                 session = candidate;
                 version = joinedAt;
@@ -219,6 +218,7 @@ public final class ConnectionSession {
             }
             // Unloaded between acquire and join: acquire again (it loads afresh).
         }
+        connection.mergeAttributes(auth.attributes()); // only once the document is really open
         sessions.put(doc, session);
         connection.send(Outbound.ack(id, doc, version));
         try {
@@ -244,7 +244,7 @@ public final class ConnectionSession {
             return;
         }
         LiveDocument document = session.document();
-        boolean empty = call(document, () -> document.leave(session));
+        boolean empty = document.lane().call(() -> document.leave(session));
         if (empty) {
             documents.releaseIfUnused(document);
         }
@@ -290,7 +290,7 @@ public final class ConnectionSession {
     private void unsubscribe(Inbound.Unsubscribe request) {
         DocumentSession session = session(request.doc(), request.id());
         LiveDocument document = session.document();
-        boolean existed = call(document, () -> document.unsubscribe(session, request.sub()));
+        boolean existed = document.lane().call(() -> document.unsubscribe(session, request.sub()));
         if (!existed) {
             throw new ProtocolException(Codes.NOT_FOUND, "no subscription " + request.sub(), request.id());
         }
@@ -418,14 +418,4 @@ public final class ConnectionSession {
         return -1;
     }
 
-    /** Runs a task on a document's lane and waits for it (the caller is a connection's lane). */
-    private static <T> T call(LiveDocument document, java.util.concurrent.Callable<T> task) {
-        try {
-            return document.lane().call(task);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

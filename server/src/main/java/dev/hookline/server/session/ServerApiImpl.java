@@ -19,7 +19,6 @@ import dev.hookline.server.protocol.InboundParser;
 import dev.hookline.server.protocol.Outbound;
 import dev.hookline.server.protocol.ProtocolException;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -131,7 +130,7 @@ public final class ServerApiImpl implements ServerApi {
                 throw new Reject(Reject.INTERNAL_ERROR, "interrupted");
             }
             LiveDocument target = live;
-            Optional<T> result = call(live, () -> target.isLive() ? Optional.of(task.run(target)) : Optional.empty());
+            Optional<T> result = live.lane().call(() -> target.isLive() ? Optional.of(task.run(target)) : Optional.empty());
             if (result.isPresent()) {
                 if (!live.lane().isCurrent()) {
                     LiveDocument released = live;
@@ -151,15 +150,6 @@ public final class ServerApiImpl implements ServerApi {
         T run(LiveDocument document);
     }
 
-    private static <T> T call(LiveDocument document, Callable<T> task) {
-        try {
-            return document.lane().call(task);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String validName(String document) {
         try {

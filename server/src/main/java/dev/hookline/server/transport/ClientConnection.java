@@ -97,7 +97,10 @@ public final class ClientConnection implements Connection {
 
     @Override
     public void close(int code, String reason) {
-        goodbyeAndClose(code, reason);
+        if (code != Codes.NORMAL && (code < 4000 || code > 4999)) {
+            throw new IllegalArgumentException("a close code is 1000 or 4000..4999, not " + code);
+        }
+        goodbyeAndClose(code, reason == null ? "" : reason);
     }
 
     // ---- state the server keeps -----------------------------------------------------------------

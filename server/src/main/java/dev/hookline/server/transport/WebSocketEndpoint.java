@@ -110,8 +110,16 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
                 super.onError(ch, error);
             }
         });
-        ScheduledFuture<?> keepAlive = ticker.scheduleAtFixedRate(() -> lane.submit(session::keepAlive),
-                config.keepAliveInterval().toMillis(), config.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        // At most one keep-alive waits on the lane: behind a slow hook, ticks must not pile up.
+        java.util.concurrent.atomic.AtomicBoolean keepAliveQueued = new java.util.concurrent.atomic.AtomicBoolean();
+        ScheduledFuture<?> keepAlive = ticker.scheduleAtFixedRate(() -> {
+            if (keepAliveQueued.compareAndSet(false, true)) {
+                lane.submit(() -> {
+                    keepAliveQueued.set(false);
+                    session.keepAlive();
+                });
+            }
+        }, config.keepAliveInterval().toMillis(), config.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
         channel.addCloseTask(ch -> {
             keepAlive.cancel(false);
             int code = ch.getCloseCode();
