@@ -138,7 +138,7 @@ public final class Hookline implements AutoCloseable {
     private final HookEngine engine;
     private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("hookline-keepalive").factory());
+            Thread.ofPlatform().daemon().name("hookline-timers").factory()); // keep-alives and store timers: they only queue lane tasks
     private final ServerApiImpl api;
     private PluginHost plugins;
     private ServerConfig config;
@@ -168,7 +168,7 @@ public final class Hookline implements AutoCloseable {
                 plugins.start();
             }
             config = configure(settings.config);
-            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize());
+            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(), config.store(), ticker);
             api.documents(documents);
             webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker);
             HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
@@ -250,6 +250,11 @@ public final class Hookline implements AutoCloseable {
     /** @return the connections open now */
     public int connectionCount() {
         return webSockets == null ? 0 : webSockets.connections().size();
+    }
+
+    /** @return how stores went since start: stored, failed (each retried with backoff), longest */
+    public dev.hookline.server.documents.StoreCounters.Snapshot storeStats() {
+        return documents.storeStats();
     }
 
     /** @return the documents in memory now */

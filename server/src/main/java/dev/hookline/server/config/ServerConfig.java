@@ -19,19 +19,56 @@ import java.util.Objects;
  * @param idleTimeout          how long without a pong before a connection is closed (4408)
  * @param changeLogSize        changes kept per document to let reconnecting clients catch up
  * @param shutdownGrace        how long a stop waits for connections to close and documents to be stored
+ * @param store                when changed documents are stored, and how failed stores are retried
  */
 public record ServerConfig(String host, int port, String webSocketPath, int maxFrameBytes, int maxOpenDocuments,
                            int maxQueuedFrames, long maxOutboundBytes, int maxOutboundFrames,
                            Duration keepAliveInterval, Duration idleTimeout, int changeLogSize,
-                           Duration shutdownGrace) {
+                           Duration shutdownGrace, StoreTiming store) {
+
+    /**
+     * When a changed document is stored: {@code debounce} after its last change, and at the latest
+     * {@code maxDelay} after the first change not yet stored (a document written to without pause
+     * is still stored regularly). A failed store is retried after {@code retryMin}, doubling up to
+     * {@code retryMax}, while the document stays in memory.
+     *
+     * @param debounce quiet time after the last change before a store
+     * @param maxDelay longest time a change waits to be stored
+     * @param retryMin first delay before retrying a failed store
+     * @param retryMax longest delay between retries
+     */
+    public record StoreTiming(Duration debounce, Duration maxDelay, Duration retryMin, Duration retryMax) {
+
+        /** 2 s debounce, stored at the latest after 10 s, retries from 1 s up to 60 s. */
+        public static final StoreTiming DEFAULTS = new StoreTiming(Duration.ofSeconds(2), Duration.ofSeconds(10),
+                Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+        /** Validates the durations and names the one that is wrong. */
+        public StoreTiming {
+            positiveDuration("store.debounce", debounce);
+            positiveDuration("store.maxDelay", maxDelay);
+            positiveDuration("store.retryMin", retryMin);
+            positiveDuration("store.retryMax", retryMax);
+            if (maxDelay.compareTo(debounce) < 0) {
+                throw new IllegalArgumentException("store.maxDelay (" + maxDelay + ") must not be shorter than store.debounce ("
+                        + debounce + ")");
+            }
+            if (retryMax.compareTo(retryMin) < 0) {
+                throw new IllegalArgumentException("store.retryMax (" + retryMax + ") must not be shorter than store.retryMin ("
+                        + retryMin + ")");
+            }
+        }
+    }
 
     /**
      * Port 1234 on every interface, WebSocket at {@code /ws}, 1 MiB frames, 64 open documents and
      * 256 queued frames per connection, 16 MiB or 50,000 frames queued outbound, a ping every
-     * 15 s, idle after 45 s, 1,000 changes kept per document, 30 s to shut down.
+     * 15 s, idle after 45 s, 1,000 changes kept per document, 30 s to shut down, stores per
+     * {@link StoreTiming#DEFAULTS}.
      */
     public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 1234, "/ws", 1024 * 1024, 64, 256,
-            16L * 1024 * 1024, 50_000, Duration.ofSeconds(15), Duration.ofSeconds(45), 1000, Duration.ofSeconds(30));
+            16L * 1024 * 1024, 50_000, Duration.ofSeconds(15), Duration.ofSeconds(45), 1000, Duration.ofSeconds(30),
+            StoreTiming.DEFAULTS);
 
     /** Validates every value and names the one that is wrong. */
     public ServerConfig {
@@ -40,6 +77,7 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
         Objects.requireNonNull(keepAliveInterval, "keepAliveInterval");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(store, "store");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, not " + port);
         }
@@ -61,6 +99,13 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
         }
     }
 
+    private static void positiveDuration(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be a positive duration, not " + value);
+        }
+    }
+
     private static void positive(String name, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, not " + value);
@@ -70,25 +115,37 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
     /** @return a copy listening on another host and port */
     public ServerConfig withAddress(String host, int port) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
     }
 
     /** @return a copy with other limits on frames and queues */
     public ServerConfig withLimits(int maxFrameBytes, int maxOpenDocuments, int maxQueuedFrames, long maxOutboundBytes,
                                    int maxOutboundFrames) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
     }
 
     /** @return a copy with another keep-alive rhythm */
     public ServerConfig withKeepAlive(Duration interval, Duration idleTimeout) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace);
+                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace, store);
     }
 
     /** @return a copy keeping another number of changes per document */
     public ServerConfig withChangeLogSize(int changeLogSize) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+    }
+
+    /** @return a copy with another shutdown grace */
+    public ServerConfig withShutdownGrace(Duration shutdownGrace) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+    }
+
+    /** @return a copy with other store timing */
+    public ServerConfig withStore(StoreTiming store) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hookline.server.documents;
 
 import dev.hookline.api.ServerApi;
+import dev.hookline.server.config.ServerConfig.StoreTiming;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.hooks.HookEngine;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +30,31 @@ public final class DocumentRegistry {
     private final ServerApi server;
     private final Executor executor;
     private final int changeLogSize;
+    private final StoreTiming storeTiming;
+    private final ScheduledExecutorService scheduler;
+    private final StoreCounters storeCounters = new StoreCounters();
 
     /**
      * @param engine        runs the document hooks
      * @param server        the server API hooks see
      * @param executor      a virtual-thread-per-task executor for the documents' lanes
      * @param changeLogSize changes kept per document
+     * @param storeTiming   when changed documents are stored and failed stores retried
+     * @param scheduler     runs the store timers (its tasks only queue work on the documents' lanes)
      */
-    public DocumentRegistry(HookEngine engine, ServerApi server, Executor executor, int changeLogSize) {
+    public DocumentRegistry(HookEngine engine, ServerApi server, Executor executor, int changeLogSize,
+                            StoreTiming storeTiming, ScheduledExecutorService scheduler) {
         this.engine = engine;
         this.server = server;
         this.executor = executor;
         this.changeLogSize = changeLogSize;
+        this.storeTiming = storeTiming;
+        this.scheduler = scheduler;
+    }
+
+    /** @return how stores went since start */
+    public StoreCounters.Snapshot storeStats() {
+        return storeCounters.snapshot();
     }
 
     /**
@@ -60,12 +75,13 @@ public final class DocumentRegistry {
 
     private LiveDocument create(String name) {
         SerialLane lane = new SerialLane("document " + name, executor);
-        return new LiveDocument(name, lane, engine, server, changeLogSize);
+        return new LiveDocument(name, lane, engine, server, changeLogSize, storeTiming, scheduler, storeCounters,
+                this::forget);
     }
 
     /** Unloads the document, on its lane, if nobody has it open any more. */
     public void releaseIfUnused(LiveDocument document) {
-        document.lane().submit(() -> document.unloadIfUnused(() -> forget(document)));
+        document.lane().submit(document::unloadIfUnused);
     }
 
     private void forget(LiveDocument document) {
@@ -99,7 +115,7 @@ public final class DocumentRegistry {
                 try {
                     boolean ok = document.store();
                     if (ok && !document.hasMembers()) {
-                        document.unloadIfUnused(() -> forget(document));
+                        document.unloadIfUnused();
                     }
                     stored.complete(ok);
                 } catch (Throwable t) {

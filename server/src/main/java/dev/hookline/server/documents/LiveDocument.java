@@ -15,6 +15,7 @@ import dev.hookline.api.payload.DocumentUnloaded;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
 import dev.hookline.api.payload.UnloadDocument;
+import dev.hookline.server.config.ServerConfig.StoreTiming;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.Hook;
@@ -32,6 +33,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +64,11 @@ public final class LiveDocument {
     private final ServerApi server;
     private final ChangeLog<Logged> changes;
     private final CompletableFuture<LiveDocument> loaded = new CompletableFuture<>();
+    private final StoreSchedule storeSchedule;
+    private final ScheduledExecutorService scheduler;
+    private final StoreCounters storeCounters;
+    private final Consumer<LiveDocument> forget;
+    private boolean storeCheckScheduled;
 
     private Status status = Status.LOADING;
     private DocumentState state;
@@ -71,7 +81,13 @@ public final class LiveDocument {
     private final SubscriptionIndex<Subscriber> keySubscribers = new SubscriptionIndex<>();
     private final Map<String, JsonNode> presence = new LinkedHashMap<>();
 
-    LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize) {
+    LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize,
+                 StoreTiming storeTiming, ScheduledExecutorService scheduler, StoreCounters storeCounters,
+                 Consumer<LiveDocument> forget) {
+        this.storeSchedule = new StoreSchedule(storeTiming);
+        this.scheduler = scheduler;
+        this.storeCounters = storeCounters;
+        this.forget = forget;
         this.name = name;
         this.lane = lane;
         this.engine = engine;
@@ -186,7 +202,7 @@ public final class LiveDocument {
      *
      * @return whether it was unloaded
      */
-    boolean unloadIfUnused(Runnable removeFromRegistry) {
+    boolean unloadIfUnused() {
         if (status != Status.LIVE || !members.isEmpty()) {
             return false;
         }
@@ -204,7 +220,7 @@ public final class LiveDocument {
             return false; // not stored, or a store or unload hook changed it again: keep it
         }
         status = Status.UNLOADED;
-        removeFromRegistry.run();
+        forget.accept(this);
         // Removing it closed the document's own context: this last chain gets a context of its own.
         try (CallContext unloaded = engine.newContext(server, null)) {
             engine.run(Hooks.AFTER_UNLOAD_DOCUMENT, new DocumentUnloaded(name), unloaded);
@@ -224,20 +240,66 @@ public final class LiveDocument {
             return true;
         }
         long version = state.version();
+        long started = System.nanoTime();
         try {
             run(Hooks.ON_STORE_DOCUMENT, new StoreDocument(name, state.snapshot(), state.metaSnapshot(), version), null);
         } catch (Reject reject) {
-            log.error("Document '{}' could not be stored at version {}: {} {}; it stays in memory", name, version,
-                    reject.code(), reject.reason());
+            storeCounters.failed();
+            long retryIn = storeSchedule.failed(System.nanoTime());
+            log.error("Document '{}' could not be stored at version {}: {} {}; it stays in memory, next try in {} ms",
+                    name, version, reject.code(), reject.reason(), retryIn / 1_000_000);
+            scheduleStoreCheck();
             return false;
         }
+        long now = System.nanoTime();
+        storeCounters.stored(now - started);
         dirty = state.version() != version; // a store hook that wrote to the document left it changed
+        storeSchedule.stored(now, dirty);
+        if (dirty) {
+            scheduleStoreCheck();
+        }
         try {
             run(Hooks.AFTER_STORE_DOCUMENT, new DocumentStored(name, version), null);
         } catch (Reject reject) {
             log.warn("afterStoreDocument of '{}' rejected: {}", name, reject.reason());
         }
         return true;
+    }
+
+    /**
+     * Makes sure a store check is scheduled for when the next store is due. One check at most is
+     * pending: a write only records its time, it does not reschedule anything.
+     */
+    private void scheduleStoreCheck() {
+        if (storeCheckScheduled || status != Status.LIVE) {
+            return;
+        }
+        long due = storeSchedule.dueAt();
+        if (due == Long.MAX_VALUE) {
+            return;
+        }
+        storeCheckScheduled = true;
+        try {
+            scheduler.schedule(() -> lane.submit(this::storeCheck), Math.max(0, due - System.nanoTime()),
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            storeCheckScheduled = false; // shutting down: the shutdown stores every changed document
+        }
+    }
+
+    /** On the lane, when a store may be due: store, or check again later if changes kept coming. */
+    private void storeCheck() {
+        storeCheckScheduled = false;
+        if (status != Status.LIVE || !dirty) {
+            return;
+        }
+        if (storeSchedule.dueAt() - System.nanoTime() > 0) {
+            scheduleStoreCheck();
+            return;
+        }
+        if (store() && members.isEmpty()) {
+            unloadIfUnused(); // it was kept in memory only because an earlier store had failed
+        }
     }
 
     // ---- reads and writes (on the lane) -----------------------------------------------------------------
@@ -278,6 +340,8 @@ public final class LiveDocument {
             changing = false;
         }
         dirty = true;
+        storeSchedule.changed(System.nanoTime());
+        scheduleStoreCheck();
         byte[] frame = Outbound.change(name, change.version(), op, change.path(), change.value(), change.meta(), origin);
         changes.append(change.version(), new Logged(change.path(), frame));
         Set<Member> recipients = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -98,10 +98,8 @@ class ShutdownTest {
     @Test
     void aClientThatNeverAnswersTheCloseDoesNotHoldTheStopPastTheGrace() {
         List<String> events = new CopyOnWriteArrayList<>();
-        ServerConfig d = ServerConfig.DEFAULTS;
-        ServerConfig oneSecondGrace = new ServerConfig("127.0.0.1", 0, d.webSocketPath(), d.maxFrameBytes(),
-                d.maxOpenDocuments(), d.maxQueuedFrames(), d.maxOutboundBytes(), d.maxOutboundFrames(),
-                d.keepAliveInterval(), d.idleTimeout(), d.changeLogSize(), Duration.ofSeconds(1));
+        ServerConfig oneSecondGrace = ServerConfig.DEFAULTS.withAddress("127.0.0.1", 0)
+                .withShutdownGrace(Duration.ofSeconds(1));
         server = Net.start(oneSecondGrace, new ServerHooks() {
             @Override
             public void onDisconnect(Disconnect disconnect, HookContext context) {

@@ -1,0 +1,36 @@
+package dev.hookline.server.documents;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** How stores went, over all documents, since the server started. */
+public final class StoreCounters {
+
+    /**
+     * A snapshot of the counters.
+     *
+     * @param stored   stores whose hooks all succeeded
+     * @param failed   stores a hook rejected or failed (each is retried with backoff)
+     * @param maxNanos the longest store, in nanoseconds
+     */
+    public record Snapshot(long stored, long failed, long maxNanos) {
+    }
+
+    private final LongAdder stored = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final java.util.concurrent.atomic.LongAccumulator maxNanos =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    void stored(long nanos) {
+        stored.increment();
+        maxNanos.accumulate(nanos);
+    }
+
+    void failed() {
+        failed.increment();
+    }
+
+    /** @return the counters now */
+    public Snapshot snapshot() {
+        return new Snapshot(stored.sum(), failed.sum(), maxNanos.get());
+    }
+}
