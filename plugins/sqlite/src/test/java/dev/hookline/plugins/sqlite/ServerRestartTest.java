@@ -1,0 +1,144 @@
+package dev.hookline.plugins.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hookline.server.Hookline;
+import dev.hookline.server.hooks.PluginSettings;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+/** A real server with the hooks registered in code (source id "app"), clients over WebSocket. */
+class ServerRestartTest {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @TempDir
+    Path dir;
+
+    private static Hookline server(SqliteHooks hooks, Path db, String extra) {
+        JsonNode settings;
+        try {
+            settings = Ws.JSON.readTree("{\"file\":" + Ws.JSON.writeValueAsString(db.toString()) + extra + "}");
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+        return Hookline.builder().host("127.0.0.1").port(0).classpathHooks(false).hooks(hooks)
+                .pluginSettings(id -> id.equals("app") ? PluginSettings.DEFAULTS.withSettings(settings) : PluginSettings.DEFAULTS)
+                .start();
+    }
+
+    private static void writeSome(int port) {
+        try (Ws client = Ws.connect(port)) {
+            assertThat(client.open("board").path("version").asLong()).isZero();
+            assertThat(client.write("set", "board", "players/1", NODES.objectNode().put("name", "Ann"),
+                    NODES.objectNode().put("by", "ann")).path("version").asLong()).isEqualTo(1);
+            assertThat(client.write("merge", "board", "players/1", NODES.objectNode().put("score", 3), null)
+                    .path("version").asLong()).isEqualTo(2);
+            client.write("set", "board", "title", NODES.textNode("Sprint 12"), NODES.numberNode(7));
+            client.write("delete", "board", "title", null, null);
+            assertThat(client.write("set", "board", "players/2", NODES.objectNode().put("name", "Bob"), null)
+                    .path("version").asLong()).isEqualTo(5);
+        }
+    }
+
+    private static void assertBoard(int port) {
+        try (Ws client = Ws.connect(port)) {
+            assertThat(client.open("board").path("version").asLong()).isEqualTo(5);
+            JsonNode snapshot = client.snapshot("board");
+            assertThat(snapshot.path("version").asLong()).isEqualTo(5);
+            assertThat(snapshot.get("value").toString())
+                    .isEqualTo("{\"players\":{\"1\":{\"name\":\"Ann\",\"score\":3},\"2\":{\"name\":\"Bob\"}}}");
+            assertThat(snapshot.get("meta").toString()).isEqualTo("{\"players/1\":{\"by\":\"ann\"}}");
+        }
+    }
+
+    @Test
+    void aRestartKeepsStateMetaAndVersion() {
+        Path db = dir.resolve("hookline.db");
+        SqliteHooks first = new SqliteHooks();
+        try (Hookline server = server(first, db, "")) {
+            writeSome(server.port());
+        } finally {
+            first.close();
+        }
+        SqliteHooks second = new SqliteHooks();
+        try (Hookline server = server(second, db, "")) {
+            assertBoard(server.port());
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void aCopyTakenWhileRunningWithoutAnyStoreHasEveryAcknowledgedWrite() throws Exception {
+        Path db = dir.resolve("live.db");
+        Path copy = dir.resolve("copy.db");
+        SqliteHooks first = new SqliteHooks();
+        try (Hookline server = server(first, db, "")) {
+            try (Ws client = Ws.connect(server.port())) {
+                client.open("board");
+                // The writes of writeSome, kept open: no store runs, only the log has them.
+                writeSomeOpen(client);
+                SQLiteDataSource source = new SQLiteDataSource();
+                source.setUrl("jdbc:sqlite:" + db);
+                try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+                    s.executeUpdate("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
+                }
+            }
+        } finally {
+            first.close();
+        }
+        SqliteHooks second = new SqliteHooks();
+        try (Hookline server = server(second, copy, "")) {
+            assertBoard(server.port());
+        } finally {
+            second.close();
+        }
+    }
+
+    private static void writeSomeOpen(Ws client) {
+        client.write("set", "board", "players/1", NODES.objectNode().put("name", "Ann"), NODES.objectNode().put("by", "ann"));
+        client.write("merge", "board", "players/1", NODES.objectNode().put("score", 3), null);
+        client.write("set", "board", "title", NODES.textNode("Sprint 12"), NODES.numberNode(7));
+        client.write("delete", "board", "title", null, null);
+        assertThat(client.write("set", "board", "players/2", NODES.objectNode().put("name", "Bob"), null)
+                .path("version").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void asyncDurabilityRestartsToo() {
+        Path db = dir.resolve("async.db");
+        SqliteHooks first = new SqliteHooks();
+        try (Hookline server = server(first, db, ",\"durability\":\"async\",\"asyncFlushMillis\":20")) {
+            writeSome(server.port());
+        } finally {
+            first.close();
+        }
+        SqliteHooks second = new SqliteHooks();
+        try (Hookline server = server(second, db, "")) {
+            assertBoard(server.port());
+        } finally {
+            second.close();
+        }
+    }
+
+    @Test
+    void invalidSettingsStopTheStartUpNamingTheKey() {
+        SqliteHooks hooks = new SqliteHooks();
+        try {
+            assertThatThrownBy(() -> server(hooks, dir.resolve("x.db"), ",\"synchronous\":\"extra\""))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("onConfigure")
+                    .hasMessageContaining("'synchronous'");
+        } finally {
+            hooks.close();
+        }
+    }
+}
