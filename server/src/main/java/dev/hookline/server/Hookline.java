@@ -14,13 +14,17 @@ import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
 import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.server.observe.ObserveRoutes;
+import dev.hookline.server.observe.ServerMetrics;
 import dev.hookline.server.plugins.ClasspathHooks;
 import dev.hookline.server.plugins.PluginHost;
+import dev.hookline.server.plugins.PluginWatcher;
 import dev.hookline.server.protocol.Json;
 import dev.hookline.server.session.ServerApiImpl;
 import dev.hookline.server.transport.ClientConnection;
 import dev.hookline.server.transport.HttpEndpoint;
 import dev.hookline.server.transport.WebSocketEndpoint;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -65,8 +69,11 @@ public final class Hookline implements AutoCloseable {
         private ServerConfig config = ServerConfig.DEFAULTS;
         private final List<ServerHooks> hooks = new ArrayList<>();
         private Path pluginsDirectory;
+        private boolean watchPlugins = true;
         private boolean classpathHooks = true;
         private HookEngine.Options engineOptions = HookEngine.Options.DEFAULTS;
+        private String adminToken;
+        private boolean metricsEnabled = true;
 
         private Builder() {
         }
@@ -101,6 +108,16 @@ public final class Hookline implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether to watch the plugins folder while running, loading, reloading and unloading plugins
+         * as their files are added, replaced and removed ({@link PluginWatcher}); default true. Only
+         * used with a {@link #pluginsDirectory(Path) plugins directory}.
+         */
+        public Builder watchPlugins(boolean enabled) {
+            this.watchPlugins = enabled;
+            return this;
+        }
+
         /** Whether to run the hooks listed in {@code META-INF/services} on the class path; default true. */
         public Builder classpathHooks(boolean enabled) {
             this.classpathHooks = enabled;
@@ -116,6 +133,22 @@ public final class Hookline implements AutoCloseable {
         /** Per-plugin settings (enabled, priority, deadlines, own settings), by plugin id. */
         public Builder pluginSettings(Function<String, PluginSettings> settings) {
             this.engineOptions = engineOptions.withSettings(settings);
+            return this;
+        }
+
+        /**
+         * The token of {@code /admin/plugins} and {@code /admin/hooks}, sent as
+         * {@code Authorization: Bearer <token>}. {@code null} or blank (the default) disables them:
+         * they answer 404.
+         */
+        public Builder adminToken(String token) {
+            this.adminToken = token == null || token.isBlank() ? null : token;
+            return this;
+        }
+
+        /** Whether to record metrics and serve them at {@code GET /metrics} (Prometheus); default true. */
+        public Builder metricsEnabled(boolean enabled) {
+            this.metricsEnabled = enabled;
             return this;
         }
 
@@ -140,7 +173,9 @@ public final class Hookline implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("hookline-timers").factory()); // keep-alives and store timers: they only queue lane tasks
     private final ServerApiImpl api;
+    private final ServerMetrics metrics;
     private PluginHost plugins;
+    private PluginWatcher pluginWatcher;
     private ServerConfig config;
     private DocumentRegistry documents;
     private WebSocketEndpoint webSockets;
@@ -153,6 +188,7 @@ public final class Hookline implements AutoCloseable {
         this.settings = settings;
         this.engine = new HookEngine(settings.engineOptions);
         this.api = new ServerApiImpl(engine);
+        this.metrics = ServerMetrics.create(settings.metricsEnabled);
     }
 
     private Hookline startUp() {
@@ -166,13 +202,19 @@ public final class Hookline implements AutoCloseable {
             if (settings.pluginsDirectory != null) {
                 plugins = new PluginHost(settings.pluginsDirectory, engine);
                 plugins.start();
+                if (settings.watchPlugins) {
+                    pluginWatcher = PluginWatcher.start(plugins);
+                }
             }
             config = configure(settings.config);
-            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(), config.store(), ticker);
+            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(), config.store(), ticker,
+                    metrics.traffic());
             api.documents(documents);
-            webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker);
+            webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
+            metrics.bind(engine, this::connectionCount, this::documentCount, documents::storeStats);
             HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
-                    documents, webSockets, virtualThreads, () -> stopping);
+                    documents, webSockets, virtualThreads, () -> stopping,
+                    new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken));
             undertow = Undertow.builder()
                     .addHttpListener(config.port(), config.host())
                     .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxFrameBytes())
@@ -235,6 +277,14 @@ public final class Hookline implements AutoCloseable {
     /** @return the server API: read and write documents, broadcast, through the hooks */
     public ServerApi api() {
         return api;
+    }
+
+    /**
+     * @return the server's meters: a Prometheus registry (also served at {@code /metrics}), or one
+     *         that records nothing when metrics are disabled. Embedders may add meters of their own.
+     */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /** @return the hook engine (install or remove hook sources, statistics) */
@@ -305,12 +355,16 @@ public final class Hookline implements AutoCloseable {
         } catch (Reject reject) {
             log.warn("onDestroy rejected: {}", reject.reason());
         }
+        if (pluginWatcher != null) {
+            pluginWatcher.close(); // before the host closes: no change may start on a closing host
+        }
         if (plugins != null) {
             plugins.close();
         }
         ticker.shutdownNow();
         virtualThreads.shutdown();
         engine.close();
+        metrics.close();
         log.info("Hookline stopped");
     }
 

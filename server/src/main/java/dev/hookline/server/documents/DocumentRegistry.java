@@ -4,6 +4,7 @@ import dev.hookline.api.ServerApi;
 import dev.hookline.server.config.ServerConfig.StoreTiming;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.hooks.HookEngine;
+import dev.hookline.server.observe.TrafficMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,8 @@ public final class DocumentRegistry {
     private final int changeLogSize;
     private final StoreTiming storeTiming;
     private final ScheduledExecutorService scheduler;
-    private final StoreCounters storeCounters = new StoreCounters();
+    private final StoreCounters storeCounters;
+    private final TrafficMeters meters;
 
     /**
      * @param engine        runs the document hooks
@@ -44,6 +46,14 @@ public final class DocumentRegistry {
      */
     public DocumentRegistry(HookEngine engine, ServerApi server, Executor executor, int changeLogSize,
                             StoreTiming storeTiming, ScheduledExecutorService scheduler) {
+        this(engine, server, executor, changeLogSize, storeTiming, scheduler, TrafficMeters.NOOP);
+    }
+
+    /** As above, counting broadcast fan-out and store durations in {@code meters}. */
+    public DocumentRegistry(HookEngine engine, ServerApi server, Executor executor, int changeLogSize,
+                            StoreTiming storeTiming, ScheduledExecutorService scheduler, TrafficMeters meters) {
+        this.meters = meters;
+        this.storeCounters = new StoreCounters(meters::stored);
         this.engine = engine;
         this.server = server;
         this.executor = executor;
@@ -75,7 +85,7 @@ public final class DocumentRegistry {
 
     private LiveDocument create(String name) {
         SerialLane lane = new SerialLane("document " + name, executor);
-        return new LiveDocument(name, lane, engine, server, changeLogSize, storeTiming, scheduler, storeCounters,
+        return new LiveDocument(name, lane, engine, server, changeLogSize, storeTiming, scheduler, storeCounters, meters,
                 this::forget);
     }
 

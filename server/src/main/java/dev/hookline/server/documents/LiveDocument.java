@@ -67,6 +67,7 @@ public final class LiveDocument {
     private final StoreSchedule storeSchedule;
     private final ScheduledExecutorService scheduler;
     private final StoreCounters storeCounters;
+    private final dev.hookline.server.observe.TrafficMeters meters;
     private final Consumer<LiveDocument> forget;
     private boolean storeCheckScheduled;
 
@@ -83,10 +84,11 @@ public final class LiveDocument {
 
     LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize,
                  StoreTiming storeTiming, ScheduledExecutorService scheduler, StoreCounters storeCounters,
-                 Consumer<LiveDocument> forget) {
+                 dev.hookline.server.observe.TrafficMeters meters, Consumer<LiveDocument> forget) {
         this.storeSchedule = new StoreSchedule(storeTiming);
         this.scheduler = scheduler;
         this.storeCounters = storeCounters;
+        this.meters = meters;
         this.forget = forget;
         this.name = name;
         this.lane = lane;
@@ -239,6 +241,9 @@ public final class LiveDocument {
         if (status != Status.LIVE || !dirty) {
             return true;
         }
+        if (engine.chains().of(Hooks.ON_STORE_DOCUMENT).isEmpty()) {
+            return true; // no storage: nothing stored, nothing to announce, and the document stays changed
+        }
         long version = state.version();
         long started = System.nanoTime();
         try {
@@ -350,6 +355,7 @@ public final class LiveDocument {
                 subscriber.member().send(frame);
             }
         });
+        meters.fanOut(recipients.size()); // once per change, not per recipient
         keysBefore.forEach((keysPath, before) -> sendKeyChanges(keysPath, before, change.version()));
         return change.version();
     }

@@ -19,10 +19,22 @@ public final class StoreCounters {
     private final LongAdder failed = new LongAdder();
     private final java.util.concurrent.atomic.LongAccumulator maxNanos =
             new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+    /** Also told every successful store's duration in nanoseconds (a metrics timer). */
+    private final java.util.function.LongConsumer storeDurations;
+
+    StoreCounters() {
+        this(nanos -> { });
+    }
+
+    /** @param storeDurations told the duration in nanoseconds of every successful store */
+    StoreCounters(java.util.function.LongConsumer storeDurations) {
+        this.storeDurations = storeDurations;
+    }
 
     void stored(long nanos) {
         stored.increment();
         maxNanos.accumulate(nanos);
+        storeDurations.accept(nanos);
     }
 
     void failed() {

@@ -1,6 +1,7 @@
 package dev.hookline.server.plugins;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDescriptor;
@@ -25,11 +26,18 @@ final class HostPluginClassLoader extends PluginClassLoader {
     };
 
     private final Consumer<HostPluginClassLoader> deferredClose;
+    private final Path pluginPath;
 
     HostPluginClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent,
-                          Consumer<HostPluginClassLoader> deferredClose) {
+                          Path pluginPath, Consumer<HostPluginClassLoader> deferredClose) {
         super(manager, descriptor, parent);
+        this.pluginPath = pluginPath;
         this.deferredClose = deferredClose;
+    }
+
+    /** @return the jar or folder this loader reads: the host's staged copy */
+    Path pluginPath() {
+        return pluginPath;
     }
 
     @Override

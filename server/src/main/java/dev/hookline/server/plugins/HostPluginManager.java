@@ -27,7 +27,9 @@ import org.pf4j.RuntimeMode;
  *   <li>always deployment mode, whatever the {@code pf4j.mode} system property says.</li>
  * </ul>
  * It exposes PF4J's protected steps so that {@link PluginHost} can load jar by jar and report
- * each failure with its reason.
+ * each failure with its reason. PF4J's plugin repository (and its expansion of zips next to
+ * themselves) is not used: the host lists the folder itself and loads staged copies
+ * ({@link PluginStaging}).
  */
 final class HostPluginManager extends DefaultPluginManager {
 
@@ -72,24 +74,20 @@ final class HostPluginManager extends DefaultPluginManager {
                 .add(new JarPluginLoader(this) {
                     @Override
                     protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
-                        return newClassLoader(descriptor);
+                        return newClassLoader(pluginPath, descriptor);
                     }
                 })
                 .add(new DefaultPluginLoader(this) {
                     @Override
                     protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
-                        return newClassLoader(descriptor);
+                        return newClassLoader(pluginPath, descriptor);
                     }
                 });
     }
 
-    private PluginClassLoader newClassLoader(PluginDescriptor descriptor) {
-        return new HostPluginClassLoader(this, descriptor, getClass().getClassLoader(), deferredClose);
-    }
-
-    /** @return the candidate plugin files and folders in the plugins root */
-    List<Path> candidatePaths() {
-        return pluginRepository.getPluginPaths();
+    private PluginClassLoader newClassLoader(Path pluginPath, PluginDescriptor descriptor) {
+        return new HostPluginClassLoader(this, descriptor, getClass().getClassLoader(),
+                pluginPath.toAbsolutePath().normalize(), deferredClose);
     }
 
     /** Loads one plugin without resolving it; throws with the reason when it cannot. */

@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * {@code META-INF/services/dev.hookline.api.ServerHooks} into the {@link HookEngine}.
  *
  * <ul>
+ *   <li>Every plugin is loaded from a private copy ({@link PluginStaging}), never from the file the
+ *       operator put in the folder: rewriting or deleting that file cannot disturb a class loader
+ *       that is still open. {@link LoadedPlugin#path()} and {@link PluginProblem#path()} name the
+ *       operator's file. A copy is deleted once its class loader is finally closed.</li>
  *   <li>A plugin that cannot be loaded or started is reported with its reason and skipped; the
  *       others load.</li>
  *   <li>Plugins start in dependency order and stop one by one in reverse.</li>
@@ -61,6 +65,8 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
     private final StopDeferral stops = new StopDeferral();
+    private final PluginStaging staging;
+    private final Map<Path, PluginStaging.Staged> bootStaged = new LinkedHashMap<>(); // by source
     private boolean closed;
 
     /** A host whose old class loaders close 30 s after a reload or unload. */
@@ -80,6 +86,7 @@ public final class PluginHost implements AutoCloseable {
         this.closer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("hookline-plugin-closer").factory());
         this.manager = new HostPluginManager(this.pluginsDir, Version.release(), this::closeLater, stops);
+        this.staging = new PluginStaging(this.pluginsDir);
     }
 
     /** @return the plugins folder */
@@ -90,7 +97,9 @@ public final class PluginHost implements AutoCloseable {
     // ---- start-up -------------------------------------------------------------------------------
 
     /**
-     * Loads every plugin in the folder, resolves dependencies and starts them in dependency order.
+     * Loads every plugin in the folder (each {@code .jar} and {@code .zip} file whose name does
+     * not start with a dot, from a staged copy), resolves dependencies and starts them in
+     * dependency order.
      *
      * @return the plugins that were skipped, with their reasons (also logged)
      */
@@ -100,18 +109,27 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the plugins folder " + pluginsDir + ": " + e.getMessage(), e);
         }
-        for (Path path : manager.candidatePaths()) {
+        for (Path path : candidates(pluginsDir)) {
+            PluginStaging.Staged staged;
             try {
-                manager.loadOne(path);
+                staged = staging.stage(path);
+            } catch (IOException | RuntimeException e) {
+                report(new PluginProblem(path, null, "cannot be copied for loading: " + reasonOf(e)), e);
+                continue;
+            }
+            bootStaged.put(staged.source(), staged);
+            try {
+                manager.loadOne(staged.copy());
             } catch (RuntimeException e) {
                 report(new PluginProblem(path, null, reasonOf(e)), e);
+                staging.discard(staged.copy());
             }
         }
         resolveAndReportUnresolved();
         for (PluginWrapper wrapper : List.copyOf(manager.getResolvedPlugins())) {
             if (!plugins.containsKey(wrapper.getPluginId())) {
                 try {
-                    startAndInstall(wrapper);
+                    startAndInstall(wrapper, null);
                 } catch (PluginLoadException e) {
                     // reported by startAndInstall; the others go on
                 }
@@ -123,26 +141,51 @@ public final class PluginHost implements AutoCloseable {
 
     // ---- run-time changes -----------------------------------------------------------------------
 
+    /** The plugin files of a folder: regular {@code .jar} and {@code .zip} files, not hidden, by name. */
+    static List<Path> candidates(Path folder) {
+        List<Path> found = new ArrayList<>();
+        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
+            entries.filter(PluginHost::isCandidate).sorted().forEach(found::add);
+        } catch (IOException e) {
+            log.error("Cannot list the plugins folder {}: {}", folder, e.toString());
+        }
+        return found;
+    }
+
+    /** @return whether the file is one the host loads: a {@code .jar} or {@code .zip} not starting with a dot */
+    static boolean isCandidate(Path file) {
+        String name = file.getFileName().toString();
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return !name.startsWith(".") && (lower.endsWith(".jar") || lower.endsWith(".zip")) && Files.isRegularFile(file);
+    }
+
     /**
-     * Loads, starts and installs one plugin.
+     * Loads, starts and installs one plugin (from a staged copy of {@code path}).
      *
      * @throws PluginLoadException with the reason when it cannot; nothing else changes then
      */
     public synchronized LoadedPlugin load(Path path) {
         checkOpen();
-        Path file = path.toAbsolutePath().normalize();
+        return loadStaged(stageOrReport(path, null, ""));
+    }
+
+    /** Loads a plugin from a copy already staged (by the folder watcher). */
+    synchronized LoadedPlugin loadStaged(PluginStaging.Staged staged) {
+        checkOpen();
         PluginWrapper wrapper;
         try {
-            wrapper = manager.loadOne(file);
+            wrapper = manager.loadOne(staged.copy());
         } catch (RuntimeException e) {
-            throw report(new PluginProblem(file, null, reasonOf(e)), e);
+            PluginLoadException failure = report(new PluginProblem(staged.source(), null, reasonOf(e)), e);
+            staging.discard(staged.copy());
+            throw failure;
         }
         String id = wrapper.getPluginId();
         resolveAndReportUnresolved();
         if (manager.getPlugin(id) == null) {
-            throw new PluginLoadException(problems.get(wrapper.getPluginPath()), null);
+            throw new PluginLoadException(problems.get(staged.source()), null);
         }
-        return startAndInstall(wrapper);
+        return startAndInstall(wrapper, null);
     }
 
     /**
@@ -160,13 +203,17 @@ public final class PluginHost implements AutoCloseable {
             engine.uninstall(dependent);
         }
         engine.uninstall(id);
+        PluginWrapper wrapper = manager.getPlugin(id);
+        String version = wrapper.getDescriptor().getVersion();
+        Path source = staging.sourceOf(wrapper.getPluginPath());
         manager.unloadPlugin(id);
         for (String dependent : dependents) {
-            plugins.remove(dependent);
-            log.info("Plugin '{}' unloaded: it depends on '{}'", dependent, id);
+            LoadedPlugin gone = plugins.remove(dependent);
+            log.info("Plugin '{}' {} unloaded ({}): it depends on '{}'", dependent, gone == null ? "?" : gone.version(),
+                    gone == null ? "?" : gone.path().getFileName(), id);
         }
         plugins.remove(id);
-        log.info("Plugin '{}' unloaded", id);
+        log.info("Plugin '{}' {} unloaded ({})", id, version, source.getFileName());
         return true;
     }
 
@@ -180,19 +227,31 @@ public final class PluginHost implements AutoCloseable {
      */
     public synchronized LoadedPlugin reload(String id, Path path) {
         checkOpen();
-        Path file = path.toAbsolutePath().normalize();
+        return reloadStaged(id, stageOrReport(path, manager.getPlugin(id) == null ? null : id,
+                manager.getPlugin(id) == null ? "" : "not reloaded, the running version stays: "));
+    }
+
+    /** Reloads a plugin from a copy already staged (by the folder watcher). */
+    synchronized LoadedPlugin reloadStaged(String id, PluginStaging.Staged staged) {
+        checkOpen();
+        Path file = staged.copy();
+        Path source = staged.source();
         PluginWrapper old = manager.getPlugin(id);
         if (old == null) {
-            return load(file);
+            return loadStaged(staged);
         }
         PluginDescriptor next;
         try {
             next = manager.descriptorOf(file);
         } catch (RuntimeException e) {
-            throw report(new PluginProblem(file, id, "not reloaded, the running version stays: " + reasonOf(e)), e);
+            PluginLoadException failure = report(new PluginProblem(source, id, "not reloaded, the running version stays: "
+                    + reasonOf(e)), e);
+            staging.discard(file);
+            throw failure;
         }
         if (!id.equals(next.getPluginId())) {
-            throw report(new PluginProblem(file, next.getPluginId(), "not reloaded: it is plugin '" + next.getPluginId()
+            staging.discard(file);
+            throw report(new PluginProblem(source, next.getPluginId(), "not reloaded: it is plugin '" + next.getPluginId()
                     + "', not '" + id + "'"), null);
         }
         Map<String, Path> dependents = new LinkedHashMap<>();
@@ -206,12 +265,19 @@ public final class PluginHost implements AutoCloseable {
         LoadedPlugin reloaded;
         try {
             manager.unloadPlugin(id);
-            PluginWrapper wrapper = manager.loadOne(file);
+            PluginWrapper wrapper;
+            try {
+                wrapper = manager.loadOne(file);
+            } catch (RuntimeException e) {
+                PluginLoadException failure = report(new PluginProblem(source, id, reasonOf(e)), e);
+                staging.discard(file);
+                throw failure;
+            }
             resolveAndReportUnresolved();
             if (manager.getPlugin(id) == null) {
-                throw new PluginLoadException(problems.get(wrapper.getPluginPath()), null);
+                throw new PluginLoadException(problems.get(source), null);
             }
-            reloaded = startAndInstall(wrapper);
+            reloaded = startAndInstall(wrapper, "reloaded (was " + old.getDescriptor().getVersion() + ")");
         } catch (RuntimeException e) {
             engine.uninstall(id);
             plugins.remove(id);
@@ -220,15 +286,21 @@ public final class PluginHost implements AutoCloseable {
                 plugins.remove(d);
             });
             runDeferredStops();
-            throw e instanceof PluginLoadException p ? p : report(new PluginProblem(file, id, reasonOf(e)), e);
+            throw e instanceof PluginLoadException p ? p : report(new PluginProblem(source, id, reasonOf(e)), e);
         }
-        log.info("Plugin '{}' reloaded: {} -> {}", id, old.getDescriptor().getVersion(), reloaded.version());
         dependents.forEach((dependent, dependentPath) -> {
             try {
-                manager.loadOne(dependentPath);
+                // Its old class loader still reads the old copy until the grace period ends.
+                Path fresh = staging.restage(dependentPath);
+                try {
+                    manager.loadOne(fresh);
+                } catch (RuntimeException e) {
+                    staging.discard(fresh);
+                    throw e;
+                }
                 resolveAndReportUnresolved();
-                startAndInstall(manager.getPlugin(dependent));
-            } catch (RuntimeException e) {
+                startAndInstall(manager.getPlugin(dependent), "restarted after '" + id + "' was reloaded");
+            } catch (IOException | RuntimeException e) {
                 engine.uninstall(dependent);
                 plugins.remove(dependent);
                 report(new PluginProblem(dependentPath, dependent, "not restarted after '" + id + "' was reloaded: "
@@ -249,6 +321,58 @@ public final class PluginHost implements AutoCloseable {
     /** @return the plugins skipped at start or on a later load, with their reasons */
     public synchronized List<PluginProblem> problems() {
         return List.copyOf(problems.values());
+    }
+
+    // ---- for the folder watcher -----------------------------------------------------------------
+
+    /** Copies a plugin file into the staging folder; the caller loads or discards the copy. */
+    PluginStaging.Staged stage(Path source) throws IOException {
+        return staging.stage(source);
+    }
+
+    /** Deletes a staged copy that will not be loaded. */
+    void discard(PluginStaging.Staged staged) {
+        staging.discard(staged.copy());
+    }
+
+    /** @return the descriptor of a staged copy; throws with the reason when it is not a valid plugin */
+    synchronized PluginDescriptor descriptorOf(PluginStaging.Staged staged) {
+        return manager.descriptorOf(staged.copy());
+    }
+
+    /** @return the descriptor of a plugin file; throws with the reason when it is not a valid plugin */
+    synchronized PluginDescriptor descriptorOf(Path file) {
+        return manager.descriptorOf(file);
+    }
+
+    /** What {@link #start()} staged, by source file, loaded or not. */
+    synchronized Map<Path, PluginStaging.Staged> bootStaged() {
+        return Map.copyOf(bootStaged);
+    }
+
+    /** Reports a plugin file the watcher skips (an id clash); logged at ERROR. */
+    synchronized void reportProblem(Path source, String pluginId, String reason) {
+        report(new PluginProblem(source, pluginId, reason), null);
+    }
+
+    /** Forgets the problem of a file that was removed from the folder. */
+    synchronized void forgetProblem(Path source) {
+        problems.remove(source.toAbsolutePath().normalize());
+    }
+
+    /** @return the id of the plugin loaded from this file, if any */
+    synchronized String loadedFrom(Path source) {
+        for (LoadedPlugin plugin : plugins.values()) {
+            if (plugin.path().equals(source)) {
+                return plugin.id();
+            }
+        }
+        return null;
+    }
+
+    /** @return whether the host was closed */
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     /** Uninstalls every plugin's hooks, then stops the plugins one by one in reverse start order. */
@@ -287,13 +411,28 @@ public final class PluginHost implements AutoCloseable {
         for (HostPluginClassLoader loader : List.copyOf(closing)) {
             closeNow(loader);
         }
+        staging.deleteAll();
     }
 
     // ---- internals ------------------------------------------------------------------------------
 
-    private LoadedPlugin startAndInstall(PluginWrapper wrapper) {
+    private PluginStaging.Staged stageOrReport(Path path, String id, String prefix) {
+        Path file = path.toAbsolutePath().normalize();
+        try {
+            return staging.stage(file);
+        } catch (IOException | RuntimeException e) {
+            throw report(new PluginProblem(file, id, prefix + "cannot be copied for loading: " + reasonOf(e)), e);
+        }
+    }
+
+    /**
+     * Starts a loaded plugin and installs its hooks; logs one line.
+     *
+     * @param how what happened, for the log line: {@code null} for a plain load
+     */
+    private LoadedPlugin startAndInstall(PluginWrapper wrapper, String how) {
         String id = wrapper.getPluginId();
-        Path path = wrapper.getPluginPath();
+        Path path = staging.sourceOf(wrapper.getPluginPath());
         String version = wrapper.getDescriptor().getVersion();
         if (RESERVED_IDS.contains(id)) {
             manager.unloadPlugin(id);
@@ -330,7 +469,8 @@ public final class PluginHost implements AutoCloseable {
         LoadedPlugin plugin = new LoadedPlugin(id, version, path, listed, true);
         plugins.put(id, plugin);
         problems.remove(path);
-        log.info("Plugin '{}' {} started from {} with {} hook class(es){}", id, version, path.getFileName(),
+        log.info("Plugin '{}' {} {} from {} with {} hook class(es){}", id, version, how == null ? "loaded" : how,
+                path.getFileName(),
                 hooks.size(), hooks.isEmpty() ? "" : ": " + listed);
         return plugin;
     }
@@ -434,7 +574,10 @@ public final class PluginHost implements AutoCloseable {
         }
     }
 
-    private PluginLoadException report(PluginProblem problem, Throwable cause) {
+    private PluginLoadException report(PluginProblem reported, Throwable cause) {
+        // Name the operator's file, never the staged copy.
+        PluginProblem problem = new PluginProblem(staging.sourceOf(reported.path()), reported.pluginId(),
+                staging.scrub(reported.reason()));
         problems.put(problem.path(), problem);
         if (cause != null && !(cause instanceof PluginLoadException) && log.isDebugEnabled()) {
             log.debug("Plugin problem in {}", problem.path(), cause);
@@ -495,6 +638,7 @@ public final class PluginHost implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("Could not close a plugin class loader", e);
             }
+            staging.discard(loader.pluginPath()); // nothing reads the copy any more
         }
     }
 }

@@ -42,6 +42,7 @@ public final class ClientConnection implements Connection {
     private final String query;
     private final ServerConfig config;
     private final SerialLane lane;
+    private final dev.hookline.server.observe.TrafficMeters meters;
     private CallContext context;
 
     private volatile Map<String, Object> attributes = Map.of();
@@ -54,7 +55,9 @@ public final class ClientConnection implements Connection {
     private volatile boolean receivesSuspended;
 
     ClientConnection(String id, WebSocketChannel channel, String remoteAddress, Map<String, List<String>> headers,
-                     String query, ServerConfig config, SerialLane lane) {
+                     String query, ServerConfig config, SerialLane lane,
+                     dev.hookline.server.observe.TrafficMeters meters) {
+        this.meters = meters;
         this.id = id;
         this.channel = channel;
         this.remoteAddress = remoteAddress;
@@ -191,6 +194,7 @@ public final class ClientConnection implements Connection {
                 abort();
             }
         });
+        meters.frameOut(frame.length); // two DoubleAdder adds: no allocation
     }
 
     /** @return bytes queued for this client and not yet written */
@@ -200,6 +204,7 @@ public final class ClientConnection implements Connection {
 
     private void slowConsumer(long bytes, int frames) {
         if (closing.compareAndSet(false, true)) {
+            meters.slowConsumerClosed();
             log.warn("Connection {} ({}) is a slow consumer: {} bytes in {} frames queued; closing it with {}", id,
                     remoteAddress, bytes, frames, Codes.SLOW_CONSUMER);
             // Its queue is full, so a close frame would wait behind it: close the TCP connection now.

@@ -10,6 +10,7 @@ import dev.hookline.server.documents.DocumentRegistry;
 import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.observe.ObserveRoutes;
 import dev.hookline.server.protocol.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -46,10 +47,20 @@ public final class HttpEndpoint implements HttpHandler {
     private final WebSocketEndpoint webSockets;
     private final Executor virtualThreads;
     private final BooleanSupplier stopping;
+    /** {@code /metrics} and {@code /admin/*}, or {@code null} for none. */
+    private final ObserveRoutes observe;
 
     public HttpEndpoint(String webSocketPath, HttpHandler handshake, HookEngine engine, ServerApi server,
                         DocumentRegistry documents, WebSocketEndpoint webSockets, Executor virtualThreads,
                         BooleanSupplier stopping) {
+        this(webSocketPath, handshake, engine, server, documents, webSockets, virtualThreads, stopping, null);
+    }
+
+    /** As above, with the operator's routes {@code /metrics} and {@code /admin/*} ({@code null} for none). */
+    public HttpEndpoint(String webSocketPath, HttpHandler handshake, HookEngine engine, ServerApi server,
+                        DocumentRegistry documents, WebSocketEndpoint webSockets, Executor virtualThreads,
+                        BooleanSupplier stopping, ObserveRoutes observe) {
+        this.observe = observe;
         this.webSocketPath = webSocketPath;
         this.handshake = handshake;
         this.engine = engine;
@@ -128,6 +139,9 @@ public final class HttpEndpoint implements HttpHandler {
                     .put("connections", webSockets.connections().size()).put("documents", documents.size());
             send(exchange, stopping.getAsBoolean() ? 503 : 200, "application/json", Json.text(health));
             return;
+        }
+        if (observe != null && observe.handle(exchange, request)) {
+            return; // /metrics, /admin/*
         }
         send(exchange, 404, "application/json", error(404, "no route for " + request.method() + " " + request.path()));
     }

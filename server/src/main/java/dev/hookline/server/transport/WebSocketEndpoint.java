@@ -45,12 +45,21 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
     private final ServerApi server;
     private final Executor virtualThreads;
     private final ScheduledExecutorService ticker;
+    private final dev.hookline.server.observe.TrafficMeters meters;
     private final AtomicLong ids = new AtomicLong();
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
     public WebSocketEndpoint(ServerConfig config, HookEngine engine, DocumentRegistry documents, ServerApi server,
                              Executor virtualThreads, ScheduledExecutorService ticker) {
+        this(config, engine, documents, server, virtualThreads, ticker, dev.hookline.server.observe.TrafficMeters.NOOP);
+    }
+
+    /** As above, counting frames in and out, bytes out and slow-consumer closes in {@code meters}. */
+    public WebSocketEndpoint(ServerConfig config, HookEngine engine, DocumentRegistry documents, ServerApi server,
+                             Executor virtualThreads, ScheduledExecutorService ticker,
+                             dev.hookline.server.observe.TrafficMeters meters) {
+        this.meters = meters;
         this.config = config;
         this.engine = engine;
         this.documents = documents;
@@ -69,7 +78,7 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
         SerialLane lane = new SerialLane("connection " + id, virtualThreads);
         ClientConnection connection = new ClientConnection(id, channel, address(channel.getSourceAddress()),
                 lowerCase(exchange.getRequestHeaders()), exchange.getQueryString() == null ? "" : exchange.getQueryString(),
-                config, lane);
+                config, lane, meters);
         connection.attach(engine.newContext(server, connection));
         // A hook that ignores its interrupt holds this connection's lane for good: drop the socket.
         connection.context().onStuck(connection::abort);
@@ -79,6 +88,7 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
         channel.getReceiveSetter().set(new AbstractReceiveListener() {
             @Override
             protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+                meters.frameIn();
                 String text = message.getData();
                 lane.submit(() -> session.frame(text));
                 connection.throttleReceives();
@@ -86,6 +96,7 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
 
             @Override
             protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+                meters.frameIn();
                 message.getData().free();
                 // On the lane, so the answer keeps its place after the answers to earlier frames.
                 lane.submit(() -> connection.send(Outbound.error(null, null, Codes.BAD_REQUEST,

@@ -41,6 +41,24 @@ class MemoryOnlyAndEdgeCasesTest extends LiveServerSupport {
     }
 
     @Test
+    void withoutAStoragePluginNoStoreIsAnnouncedNotEvenAtShutdown() {
+        java.util.List<String> stored = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Hookline server = start(new ServerHooks() {
+            @Override
+            public void afterStoreDocument(dev.hookline.api.payload.DocumentStored done, HookContext context) {
+                stored.add(done.document());
+            }
+        });
+        WsClient writer = client();
+        writer.openOk("notes");
+        WsClient.ok(writer.set("notes", "todo", text("buy milk")));
+
+        server.stop();
+
+        assertThat(stored).as("nothing was stored, so afterStoreDocument must not say it was").isEmpty();
+    }
+
+    @Test
     void anUnchangedDocumentIsStillUnloadedWithoutAStoragePlugin() {
         Hookline server = start();
         WsClient visitor = client();

@@ -1,0 +1,61 @@
+package dev.hookline.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.server.config.ConfigSchema.Section;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the distribution's conf/hookline.yaml honest: it lists every key, with the built-in defaults. */
+class ShippedConfigTest {
+
+    /** Surefire runs in the server module's directory. */
+    static final Path SHIPPED = Path.of("..", "distribution", "src", "main", "dist", "conf", "hookline.yaml");
+
+    @Test
+    void theShippedFileSaysExactlyWhatTheDefaultsSay() {
+        assertThat(SHIPPED).isRegularFile();
+        HooklineConfig shipped = ConfigLoader.load(SHIPPED, Map.of(), List.of());
+        assertThat(shipped).isEqualTo(HooklineConfig.DEFAULTS);
+        assertThat(shipped.server()).isEqualTo(ServerConfig.DEFAULTS);
+        assertThat(shipped.pluginSections()).isEmpty(); // the sqlite section is there, all of it commented
+    }
+
+    @Test
+    void theShippedFileSpellsOutEveryServerKey() throws Exception {
+        ObjectNode tree = ConfigLoader.parse(Files.readString(SHIPPED), SHIPPED.toString());
+        List<String> missing = new ArrayList<>();
+        collectMissing("", tree, ConfigSchema.ROOT, missing);
+        assertThat(missing).as("keys the shipped file does not list").isEmpty();
+        assertThat(tree.path("plugin").has("sqlite")).as("the bundled plugin's section").isTrue();
+    }
+
+    @Test
+    void theShippedFileDocumentsTheSqliteSettings() throws Exception {
+        String text = Files.readString(SHIPPED);
+        for (String setting : new String[] {"file:", "durability:", "asyncFlushMillis:", "synchronous:",
+            "hookTimeouts:", "priority:", "enabled:", "timeout:"}) {
+            assertThat(text).containsPattern("(?m)^\\s*#\\s+" + setting);
+        }
+    }
+
+    private static void collectMissing(String path, JsonNode node, Section section, List<String> missing) {
+        section.keys().forEach((key, shape) -> {
+            String full = path.isEmpty() ? key : path + "." + key;
+            if (key.equals("plugin")) {
+                return; // per-plugin sections: checked above
+            }
+            if (node == null || !node.has(key)) {
+                missing.add(full);
+            } else if (shape instanceof Section child) {
+                collectMissing(full, node.get(key), child, missing);
+            }
+        });
+    }
+}
