@@ -12,6 +12,7 @@ import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.observe.ObserveRoutes;
 import dev.hookline.server.protocol.Json;
+import dev.hookline.server.web.StaticFiles;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
@@ -20,11 +21,13 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every HTTP request: the WebSocket handshake (through {@code onUpgrade}) on the configured path,
- * everything else through {@code onRequest}, then the built-in routes ({@code GET /health}).
+ * everything else through {@code onRequest}, then the built-in routes ({@code GET /health}, the
+ * observe routes, then the files of the web folder: {@code GET /}, {@code /hookline.js}, ...).
  * Hooks run on virtual threads: the exchange is dispatched off the IO thread first.
  */
 public final class HttpEndpoint implements HttpHandler {
@@ -49,6 +53,8 @@ public final class HttpEndpoint implements HttpHandler {
     private final BooleanSupplier stopping;
     /** {@code /metrics} and {@code /admin/*}, or {@code null} for none. */
     private final ObserveRoutes observe;
+    /** {@code GET /} and {@code GET /<file>}: the browser client and the demo page. */
+    private final StaticFiles web = new StaticFiles();
 
     public HttpEndpoint(String webSocketPath, HttpHandler handshake, HookEngine engine, ServerApi server,
                         DocumentRegistry documents, WebSocketEndpoint webSockets, Executor virtualThreads,
@@ -142,6 +148,17 @@ public final class HttpEndpoint implements HttpHandler {
         }
         if (observe != null && observe.handle(exchange, request)) {
             return; // /metrics, /admin/*
+        }
+        if (request.method().equals(Methods.GET_STRING) || request.method().equals(Methods.HEAD_STRING)) {
+            Optional<StaticFiles.File> file = web.find(request.path());
+            if (file.isPresent()) { // /, /hookline.js, the demo page's files
+                exchange.setStatusCode(200);
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, file.get().contentType())
+                        .put(Headers.CACHE_CONTROL, "no-cache").put(new HttpString("X-Content-Type-Options"), "nosniff")
+                        .put(Headers.CONTENT_LENGTH, file.get().bytes().length);
+                exchange.getResponseSender().send(ByteBuffer.wrap(file.get().bytes()));
+                return;
+            }
         }
         send(exchange, 404, "application/json", error(404, "no route for " + request.method() + " " + request.path()));
     }
