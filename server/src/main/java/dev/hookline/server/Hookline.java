@@ -330,19 +330,24 @@ public final class Hookline implements AutoCloseable {
         stopped = true;
         stopping = true;
         Duration grace = config == null ? ServerConfig.DEFAULTS.shutdownGrace() : config.shutdownGrace();
-        long deadline = System.nanoTime() + grace.toNanos();
         if (webSockets != null) {
+            // Clients get the grace to finish their closing handshake...
             List<ClientConnection> open = webSockets.closeAll();
-            while (!webSockets.connections().isEmpty() && System.nanoTime() < deadline) {
-                sleep(20);
-            }
+            awaitNoConnections(grace);
             for (ClientConnection connection : webSockets.connections()) {
                 connection.abort(); // did not finish its closing handshake in time
             }
+            // ...and an aborted socket closes at once, but its lane still has to leave its
+            // documents and run onDisconnect: bounded by the hook deadline, not by the grace.
+            awaitNoConnections(engine.options().defaultTimeout());
             log.debug("Closed {} connection(s)", open.size());
         }
         if (documents != null) {
-            List<String> failed = documents.storeAll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            // Storing is the point of a graceful stop: it gets its own time, never the leftovers
+            // of a grace spent waiting for clients. A hanging store hook is cut by its deadline.
+            Duration storeBudget = grace.compareTo(engine.options().defaultTimeout()) > 0 ? grace
+                    : engine.options().defaultTimeout().plusSeconds(1);
+            List<String> failed = documents.storeAll(storeBudget);
             if (!failed.isEmpty()) {
                 log.error("{} document(s) could not be stored at shutdown: {}", failed.size(), failed);
             }
@@ -366,6 +371,13 @@ public final class Hookline implements AutoCloseable {
         engine.close();
         metrics.close();
         log.info("Hookline stopped");
+    }
+
+    private void awaitNoConnections(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!webSockets.connections().isEmpty() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
     }
 
     private static void sleep(long millis) {

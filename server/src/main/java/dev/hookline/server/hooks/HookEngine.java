@@ -140,6 +140,11 @@ public final class HookEngine implements AutoCloseable {
         }
     }
 
+    /** @return the options the engine runs with */
+    public Options options() {
+        return options;
+    }
+
     /** @return the settings the engine uses for the source with that id */
     public PluginSettings settingsOf(String id) {
         return Objects.requireNonNull(options.settings().apply(id), "settings of " + id);
