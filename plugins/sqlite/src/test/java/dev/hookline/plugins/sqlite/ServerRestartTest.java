@@ -34,6 +34,16 @@ class ServerRestartTest {
                 .start();
     }
 
+    /** Runs {@code action} against a server on {@code db}, then stops it and closes the plugin's database. */
+    private static void withServer(Path db, String extra, java.util.function.IntConsumer action) {
+        SqliteHooks hooks = new SqliteHooks();
+        try (Hookline server = server(hooks, db, extra)) {
+            action.accept(server.port());
+        } finally {
+            hooks.close();
+        }
+    }
+
     private static void writeSome(int port) {
         try (Ws client = Ws.connect(port)) {
             assertThat(client.open("board").path("version").asLong()).isZero();
@@ -62,29 +72,14 @@ class ServerRestartTest {
     @Test
     void aRestartKeepsStateMetaAndVersion() {
         Path db = dir.resolve("hookline.db");
-        SqliteHooks first = new SqliteHooks();
-        try (Hookline server = server(first, db, "")) {
-            writeSome(server.port());
-        } finally {
-            first.close();
-        }
-        SqliteHooks second = new SqliteHooks();
-        try (Hookline server = server(second, db, "")) {
-            assertBoard(server.port());
-        } finally {
-            second.close();
-        }
+        withServer(db, "", ServerRestartTest::writeSome);
+        withServer(db, "", ServerRestartTest::assertBoard);
     }
 
     @Test
     void aDocumentThatFailsToLoadIsNeverStoredOverItsRealData() throws Exception {
         Path db = dir.resolve("hookline.db");
-        SqliteHooks first = new SqliteHooks();
-        try (Hookline server = server(first, db, "")) {
-            writeSome(server.port());
-        } finally {
-            first.close();
-        }
+        withServer(db, "", ServerRestartTest::writeSome);
         // Damage the log: a change after the snapshot with a version gap makes the load fail.
         SQLiteDataSource source = new SQLiteDataSource();
         source.setUrl("jdbc:sqlite:" + db);
@@ -106,12 +101,7 @@ class ServerRestartTest {
         try (Connection connection = source.getConnection(); Statement statement = connection.createStatement()) {
             statement.executeUpdate("DELETE FROM changes WHERE document = 'board' AND version = 9");
         }
-        SqliteHooks third = new SqliteHooks();
-        try (Hookline server = server(third, db, "")) {
-            assertBoard(server.port());
-        } finally {
-            third.close();
-        }
+        withServer(db, "", ServerRestartTest::assertBoard);
     }
 
     @Test
@@ -133,12 +123,7 @@ class ServerRestartTest {
         } finally {
             first.close();
         }
-        SqliteHooks second = new SqliteHooks();
-        try (Hookline server = server(second, copy, "")) {
-            assertBoard(server.port());
-        } finally {
-            second.close();
-        }
+        withServer(copy, "", ServerRestartTest::assertBoard);
     }
 
     private static void writeSomeOpen(Ws client) {
@@ -153,18 +138,8 @@ class ServerRestartTest {
     @Test
     void asyncDurabilityRestartsToo() {
         Path db = dir.resolve("async.db");
-        SqliteHooks first = new SqliteHooks();
-        try (Hookline server = server(first, db, ",\"durability\":\"async\",\"asyncFlushMillis\":20")) {
-            writeSome(server.port());
-        } finally {
-            first.close();
-        }
-        SqliteHooks second = new SqliteHooks();
-        try (Hookline server = server(second, db, "")) {
-            assertBoard(server.port());
-        } finally {
-            second.close();
-        }
+        withServer(db, ",\"durability\":\"async\",\"asyncFlushMillis\":20", ServerRestartTest::writeSome);
+        withServer(db, "", ServerRestartTest::assertBoard);
     }
 
     @Test
