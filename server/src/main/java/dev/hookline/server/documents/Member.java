@@ -10,4 +10,13 @@ public interface Member {
 
     /** Queues a frame for the connection without blocking; the array is shared, never modified. */
     void send(byte[] frame);
+
+    /**
+     * Queues the frame of the change with {@code version}, unless this member was already sent it:
+     * a member with several subscriptions that one change touches gets it once. Called only on
+     * the document's lane, one change at a time, so the member can simply remember the last version.
+     *
+     * @return whether the frame was queued
+     */
+    boolean sendChange(long version, byte[] frame);
 }

@@ -11,6 +11,8 @@ final class DocumentSession implements Member {
     private final ClientConnection connection;
     private final LiveDocument document;
     private volatile boolean readOnly;
+    /** The last change version sent; touched only on the document's lane. */
+    private long lastChangeSent = -1;
 
     DocumentSession(ClientConnection connection, LiveDocument document, boolean readOnly) {
         this.connection = connection;
@@ -26,6 +28,16 @@ final class DocumentSession implements Member {
     @Override
     public void send(byte[] frame) {
         connection.send(frame);
+    }
+
+    @Override
+    public boolean sendChange(long version, byte[] frame) {
+        if (version == lastChangeSent) {
+            return false;
+        }
+        lastChangeSent = version;
+        connection.send(frame);
+        return true;
     }
 
     LiveDocument document() {
