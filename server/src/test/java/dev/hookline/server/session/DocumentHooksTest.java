@@ -213,19 +213,8 @@ class DocumentHooksTest extends LiveServerSupport {
                 return load.withState(json("{'title':'from storage','cards':{'1':'a'}}")).withVersion(7);
             }
         });
-        List<WsClient> five = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            five.add(client());
-        }
-        for (WsClient c : five) {
-            var open = c.frame("open").put("doc", "board").put("token", "");
-            ids.add(open.get("id").asLong());
-            c.send(open);
-        }
-        for (int i = 0; i < 5; i++) {
-            long id = ids.get(i);
-            JsonNode ack = five.get(i).await(f -> f.path("id").asLong(-1) == id, "answer to open");
+        List<WsClient> five = clients(5);
+        for (JsonNode ack : openConcurrently(five, "board")) {
             assertThat(ack.get("type").asText()).as("answer %s", ack).isEqualTo("ack");
             assertThat(ack.get("version").asLong()).isEqualTo(7);
         }
@@ -268,19 +257,8 @@ class DocumentHooksTest extends LiveServerSupport {
                 events.add("store " + store.state());
             }
         });
-        List<WsClient> five = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            five.add(client());
-        }
-        for (WsClient c : five) {
-            var open = c.frame("open").put("doc", "board").put("token", "");
-            ids.add(open.get("id").asLong());
-            c.send(open);
-        }
-        for (int i = 0; i < 5; i++) {
-            long id = ids.get(i);
-            JsonNode answer = five.get(i).await(f -> f.path("id").asLong(-1) == id, "answer to open");
+        List<WsClient> five = clients(5);
+        for (JsonNode answer : openConcurrently(five, "board")) {
             error(answer, 4503);
             assertThat(answer.get("reason").asText()).isEqualTo("storage unavailable");
         }
@@ -324,5 +302,29 @@ class DocumentHooksTest extends LiveServerSupport {
         WsClient.ok(ann.open("board", ""));
         assertThat(events).containsExactly("after board v3", "after board v3");
         assertThat(server.documentCount()).isEqualTo(1);
+    }
+
+    private List<WsClient> clients(int count) {
+        List<WsClient> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            clients.add(client());
+        }
+        return clients;
+    }
+
+    /** Sends an open from every client at once, then returns each client's answer, in order. */
+    private static List<JsonNode> openConcurrently(List<WsClient> clients, String doc) {
+        List<Long> ids = new ArrayList<>();
+        for (WsClient c : clients) {
+            var open = c.frame("open").put("doc", doc).put("token", "");
+            ids.add(open.get("id").asLong());
+            c.send(open);
+        }
+        List<JsonNode> answers = new ArrayList<>();
+        for (int i = 0; i < clients.size(); i++) {
+            long id = ids.get(i);
+            answers.add(clients.get(i).await(f -> f.path("id").asLong(-1) == id, "answer to open"));
+        }
+        return answers;
     }
 }
