@@ -210,7 +210,7 @@ public final class LiveDocument {
         if (status != Status.LIVE || !members.isEmpty()) {
             return false;
         }
-        if (dirty && engine.chains().of(Hooks.ON_STORE_DOCUMENT).isEmpty()) {
+        if (dirty && !hasStorage()) {
             // No storage plugin: memory is the only copy, so a changed document stays.
             return false;
         }
@@ -243,7 +243,7 @@ public final class LiveDocument {
         if (status != Status.LIVE || !dirty) {
             return true;
         }
-        if (engine.chains().of(Hooks.ON_STORE_DOCUMENT).isEmpty()) {
+        if (!hasStorage()) {
             return true; // no storage: nothing stored, nothing to announce, and the document stays changed
         }
         long version = state.version();
@@ -271,6 +271,11 @@ public final class LiveDocument {
             log.warn("afterStoreDocument of '{}' rejected: {}", name, reject.reason());
         }
         return true;
+    }
+
+    /** @return whether any plugin stores documents: without one, memory is the only copy */
+    private boolean hasStorage() {
+        return !engine.chains().of(Hooks.ON_STORE_DOCUMENT).isEmpty();
     }
 
     /**
