@@ -62,16 +62,20 @@ public class SqliteHooks implements ServerHooks, AutoCloseable {
         SqliteStore.Loaded loaded;
         try {
             loaded = db.load(load.document());
-        } catch (SqliteStore.GapException gap) {
-            context.plugin().logger().error("Document '{}' not loaded: {}. It stays unavailable (and is never "
-                    + "stored over) until the log is repaired or a snapshot covers the gap.", load.document(), gap.getMessage());
-            throw new Reject(Reject.INTERNAL_ERROR, "document " + load.document() + " cannot be loaded: " + gap.getMessage());
         } catch (SQLException e) {
             context.plugin().logger().error("Document '{}' not loaded: {}", load.document(), e.getMessage(), e);
             throw new Reject(Reject.INTERNAL_ERROR, "document " + load.document() + " cannot be loaded from storage");
         }
         if (loaded == null) {
             return null; // nothing stored: a new document
+        }
+        SqliteStore.Skipped skipped = loaded.skipped();
+        if (skipped != null) {
+            context.plugin().logger().warn("Document '{}' has a damaged change log: {}. Loaded at version {} (snapshot {} "
+                            + "+ {} logged change(s)); left out {} logged row(s), versions {}..{}, now kept in the "
+                            + "table skipped_changes. Damaged loads since start: {}", load.document(), skipped.reason(),
+                    loaded.version(), loaded.snapshotVersion(), loaded.replayed(), skipped.rows(), skipped.first(),
+                    skipped.last(), db.damagedLoads());
         }
         context.plugin().logger().debug("Loaded '{}' at version {} (snapshot {} + {} logged change(s))",
                 load.document(), loaded.version(), loaded.snapshotVersion(), loaded.replayed());
@@ -141,6 +145,15 @@ public class SqliteHooks implements ServerHooks, AutoCloseable {
             opening.unlock();
         }
         return store(context);
+    }
+
+    /**
+     * @return how many loads found a damaged change log and loaded its valid prefix, since the
+     *         database opened (0 when it is not open)
+     */
+    public long damagedLoads() {
+        SqliteStore current = store;
+        return current == null ? 0 : current.damagedLoads();
     }
 
     /** Commits what is queued and closes the database; later hook calls reject with 4503. Idempotent. */

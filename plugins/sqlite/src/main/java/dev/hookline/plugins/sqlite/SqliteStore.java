@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -82,17 +83,28 @@ final class SqliteStore implements AutoCloseable {
         JSON.getFactory().setStreamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(100_000).build());
     }
 
-    /** A document as stored: the snapshot with the logged changes replayed onto it. */
-    record Loaded(ObjectNode state, Map<String, JsonNode> meta, long version, long snapshotVersion, int replayed) {
+    /**
+     * A document as stored: the snapshot with the logged changes replayed onto it.
+     *
+     * @param skipped what the load left out of a damaged log, or {@code null} when the log was whole
+     */
+    record Loaded(ObjectNode state, Map<String, JsonNode> meta, long version, long snapshotVersion, int replayed,
+                  Skipped skipped) {
     }
 
-    /** Thrown when a document's log does not continue its snapshot (a missing version). */
-    static final class GapException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        GapException(String message) {
-            super(message);
-        }
+    /**
+     * The part of a document's log a load could not use: from the first row that does not continue
+     * the valid prefix (a missing version, or a row that does not parse or apply) to the end. The
+     * load stops before it; the rows are moved to {@code skipped_changes}, so later changes of the
+     * document never land behind them and they are kept for a repair by hand.
+     *
+     * @param after  the last version the load could use (the document's version)
+     * @param first  the first version left out
+     * @param last   the last version left out
+     * @param rows   how many logged rows were left out
+     * @param reason why the row at {@code first} ends the valid prefix
+     */
+    record Skipped(long after, long first, long last, int rows, String reason) {
     }
 
     /** A unit of work for the writer. {@code done} is null for async appends nobody waits for. */
@@ -106,6 +118,10 @@ final class SqliteStore implements AutoCloseable {
 
     private record Snapshot(String document, long version, String state, String meta,
                             CompletableFuture<Void> done) implements Op {
+    }
+
+    /** Moves a document's logged changes above {@code after} to {@code skipped_changes}. */
+    private record SetAside(String document, long after, CompletableFuture<Void> done) implements Op {
     }
 
     /** Commits whatever is queued before it. */
@@ -129,6 +145,8 @@ final class SqliteStore implements AutoCloseable {
     private final List<Connection> allReaders = new ArrayList<>();
     private final Semaphore readers = new Semaphore(READERS);
     private final long flushNanos;
+    /** Loads that found a damaged log and left part of it out, since the store opened. */
+    private final java.util.concurrent.atomic.AtomicLong damagedLoads = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Opens (and creates) the database, checks or creates the schema and starts the writer.
@@ -203,6 +221,18 @@ final class SqliteStore implements AutoCloseable {
                       meta     TEXT,
                       PRIMARY KEY (document, version)
                     ) WITHOUT ROWID""");
+            // Rows a load left out of a damaged log (see Skipped). Older plugins ignore the table,
+            // so it does not change the schema version.
+            statement.executeUpdate("""
+                    CREATE TABLE IF NOT EXISTS skipped_changes (
+                      document   TEXT NOT NULL,
+                      version    INTEGER NOT NULL,
+                      op         TEXT NOT NULL,
+                      path       TEXT NOT NULL,
+                      value      TEXT,
+                      meta       TEXT,
+                      skipped_at INTEGER NOT NULL
+                    )""");
             statement.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
@@ -308,7 +338,12 @@ final class SqliteStore implements AutoCloseable {
              // They go too, unless this store was older than the snapshot already kept.
              PreparedStatement compact = writeConnection.prepareStatement("""
                      DELETE FROM changes WHERE document = ? AND (version <= ?
-                         OR ? = (SELECT version FROM snapshots WHERE document = ?))""")) {
+                         OR ? = (SELECT version FROM snapshots WHERE document = ?))""");
+             PreparedStatement keepSkipped = writeConnection.prepareStatement("""
+                     INSERT INTO skipped_changes (document, version, op, path, value, meta, skipped_at)
+                     SELECT document, version, op, path, value, meta, ? FROM changes WHERE document = ? AND version > ?""");
+             PreparedStatement dropSkipped = writeConnection.prepareStatement(
+                     "DELETE FROM changes WHERE document = ? AND version > ?")) {
             while (running) {
                 batch.clear();
                 try {
@@ -319,7 +354,7 @@ final class SqliteStore implements AutoCloseable {
                     running = false;
                 }
                 running &= batch.stream().noneMatch(op -> op instanceof Close);
-                write(batch, insertChange, upsertSnapshot, compact);
+                write(batch, insertChange, upsertSnapshot, compact, keepSkipped, dropSkipped);
             }
         } catch (SQLException | RuntimeException e) {
             log.error("The SQLite writer stopped: {}", e.toString(), e);
@@ -388,7 +423,7 @@ final class SqliteStore implements AutoCloseable {
 
     /** Writes one batch in one transaction and completes its futures. */
     private void write(List<Op> batch, PreparedStatement insertChange, PreparedStatement upsertSnapshot,
-                       PreparedStatement compact) {
+                       PreparedStatement compact, PreparedStatement keepSkipped, PreparedStatement dropSkipped) {
         if (batch.isEmpty()) {
             return;
         }
@@ -418,6 +453,15 @@ final class SqliteStore implements AutoCloseable {
                         compact.setString(4, s.document());
                         compact.executeUpdate();
                     }
+                    case SetAside a -> {
+                        keepSkipped.setLong(1, now);
+                        keepSkipped.setString(2, a.document());
+                        keepSkipped.setLong(3, a.after());
+                        keepSkipped.executeUpdate();
+                        dropSkipped.setString(1, a.document());
+                        dropSkipped.setLong(2, a.after());
+                        dropSkipped.executeUpdate();
+                    }
                     case Barrier b -> { }
                     case Close c -> { }
                 }
@@ -439,8 +483,9 @@ final class SqliteStore implements AutoCloseable {
             }
             log.error("SQLite write of {} operation(s) failed: {}", batch.size(), e.toString(), e);
             if (!lost.isEmpty()) {
-                log.error("{} acknowledged change(s) could not be written (async durability): {}. Those documents "
-                        + "will refuse to load (a gap in their log) until they are stored again from memory",
+                log.error("{} acknowledged change(s) could not be written (async durability): {}. Unless those "
+                        + "documents are stored again from memory, their log has a gap, and they load without the "
+                        + "changes from the gap on",
                         lost.size(), lost.size() > 20 ? lost.subList(0, 20) + "..." : lost);
             }
             return;
@@ -456,12 +501,31 @@ final class SqliteStore implements AutoCloseable {
 
     /**
      * Loads a document: its snapshot (if any) with every later logged change replayed in order.
+     * A damaged log (a missing version, a row that does not parse or apply) is not an error: the
+     * document loads from the snapshot plus the longest valid prefix of the log, and the rest of
+     * the log is set aside (moved to {@code skipped_changes}) before this returns, so the next
+     * change of the document continues a whole log. {@link Loaded#skipped()} says what was left out.
      *
      * @return the document, or {@code null} if nothing is stored for it
-     * @throws GapException  when the log misses a version after the snapshot
-     * @throws SQLException  when reading fails, or a stored change does not apply
+     * @throws SQLException  when reading fails, or the damaged part cannot be set aside
      */
-    Loaded load(String document) throws SQLException, GapException, InterruptedException {
+    Loaded load(String document) throws SQLException, InterruptedException {
+        Loaded loaded = read(document);
+        if (loaded != null && loaded.skipped() != null) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            submit(new SetAside(document, loaded.skipped().after(), done));
+            await(done);
+            damagedLoads.incrementAndGet();
+        }
+        return loaded;
+    }
+
+    /** @return how many loads found a damaged log and set part of it aside, since the store opened */
+    long damagedLoads() {
+        return damagedLoads.get();
+    }
+
+    private Loaded read(String document) throws SQLException, InterruptedException {
         if (settings.async()) {
             flush(); // appends acknowledged but not committed yet belong to the document too
         }
@@ -512,7 +576,7 @@ final class SqliteStore implements AutoCloseable {
         closeQuietly(connection);
     }
 
-    private static Loaded read(Connection connection, String document) throws SQLException, GapException {
+    private static Loaded read(Connection connection, String document) throws SQLException {
         try {
             ObjectNode state = null;
             Map<String, JsonNode> meta = null;
@@ -541,6 +605,7 @@ final class SqliteStore implements AutoCloseable {
             }
             Replay replay = new Replay(state, meta, snapshotVersion);
             int replayed = 0;
+            Skipped skipped = null;
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT version, op, path, value, meta FROM changes WHERE document = ? AND version > ? ORDER BY version")) {
                 select.setString(1, document);
@@ -549,28 +614,43 @@ final class SqliteStore implements AutoCloseable {
                     while (rs.next()) {
                         found = true;
                         long version = rs.getLong(1);
-                        if (version != replay.version() + 1) {
-                            throw new GapException("the change log of document '" + document + "' has a gap: after version "
-                                    + replay.version() + " comes version " + version + " (snapshot at version "
-                                    + snapshotVersion + "); versions " + (replay.version() + 1) + ".." + (version - 1)
-                                    + " are missing");
+                        if (skipped != null) {
+                            skipped = new Skipped(skipped.after(), skipped.first(), version, skipped.rows() + 1,
+                                    skipped.reason());
+                            continue;
                         }
-                        String value = rs.getString(4);
-                        String changeMeta = rs.getString(5);
-                        try {
-                            replay.apply(version, operation(rs.getString(2)), rs.getString(3),
-                                    value == null ? null : parse(value), changeMeta == null ? null : parse(changeMeta));
-                        } catch (IllegalStateException e) {
-                            throw new SQLException("the logged change " + version + " of document '" + document
-                                    + "' does not apply: " + e.getMessage(), e);
+                        String problem = version != replay.version() + 1
+                                ? "a gap: after version " + replay.version() + " comes version " + version
+                                : replayOne(replay, version, rs);
+                        if (problem == null) {
+                            replayed++;
+                        } else {
+                            skipped = new Skipped(replay.version(), version, version, 1, problem);
                         }
-                        replayed++;
                     }
                 }
             }
-            return found ? new Loaded(replay.root(), replay.meta(), replay.version(), snapshotVersion, replayed) : null;
+            return found ? new Loaded(replay.root(), replay.meta(), replay.version(), snapshotVersion, replayed, skipped)
+                    : null;
         } finally {
             connection.commit(); // ends the read transaction
+        }
+    }
+
+    /**
+     * Applies the logged change in the current row.
+     *
+     * @return {@code null}, or why the row cannot be used (the replay is then unchanged)
+     */
+    private static String replayOne(Replay replay, long version, ResultSet rs) throws SQLException {
+        try {
+            String value = rs.getString(4);
+            String changeMeta = rs.getString(5);
+            replay.apply(version, operation(rs.getString(2)), rs.getString(3),
+                    value == null ? null : parse(value), changeMeta == null ? null : parse(changeMeta));
+            return null;
+        } catch (SQLDataException | IllegalStateException e) {
+            return "the change at version " + version + " does not apply: " + e.getMessage();
         }
     }
 
@@ -579,7 +659,7 @@ final class SqliteStore implements AutoCloseable {
             case "set" -> Operation.SET;
             case "merge" -> Operation.MERGE;
             case "delete" -> Operation.DELETE;
-            default -> throw new SQLException("unknown operation in the change log: " + op);
+            default -> throw new SQLDataException("unknown operation in the change log: " + op);
         };
     }
 
@@ -587,7 +667,7 @@ final class SqliteStore implements AutoCloseable {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new SQLException("stored JSON does not parse: " + e.getOriginalMessage(), e);
+            throw new SQLDataException("stored JSON does not parse: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -141,21 +141,47 @@ class SqliteHooksTest {
     }
 
     @Test
-    void aGapInTheLogFailsTheLoadWith4500() throws Exception {
+    void aGapInTheLogLoadsTheValidPrefixAndSetsTheRestAside() throws Exception {
         SqliteHooks hooks = hooks();
-        for (long version : new long[] {1, 2, 4}) {
+        for (long version : new long[] {1, 2, 4, 5}) {
             hooks.onChange(new Change("gappy", Operation.SET, "k" + version, NODES.numberNode(version), null, version,
                     Origin.SERVER), context(""));
         }
-        assertThatThrownBy(() -> hooks.onLoadDocument(empty("gappy"), context("")))
-                .isInstanceOfSatisfying(Reject.class, reject -> {
-                    assertThat(reject.code()).isEqualTo(4500);
-                    assertThat(reject.reason()).contains("gappy", "gap", "after version 2 comes version 4");
-                });
-        // A log that does not start right after the snapshot (here: none) is a gap too.
+        LoadDocument loaded = hooks.onLoadDocument(empty("gappy"), context(""));
+        assertThat(loaded.version()).isEqualTo(2);
+        assertThat(loaded.state().toString()).isEqualTo("{\"k1\":1,\"k2\":2}");
+        assertThat(hooks.damagedLoads()).isEqualTo(1);
+        assertThat(count("SELECT group_concat(version, '') FROM skipped_changes WHERE document = 'gappy'")).isEqualTo(45);
+        // The next change continues a whole log: nothing of the old versions 4 and 5 comes back.
+        hooks.onChange(new Change("gappy", Operation.SET, "k3", NODES.numberNode(3), null, 3, Origin.SERVER), context(""));
+        LoadDocument again = hooks().onLoadDocument(empty("gappy"), context(""));
+        assertThat(again.version()).isEqualTo(3);
+        assertThat(again.state().toString()).isEqualTo("{\"k1\":1,\"k2\":2,\"k3\":3}");
+        assertThat(hooks.damagedLoads()).as("the gap does not come back").isEqualTo(1);
+
+        // A log that does not start right after the snapshot (here: none) is a gap too: nothing applies.
         hooks.onChange(new Change("late", Operation.SET, "x", NODES.numberNode(1), null, 5, Origin.SERVER), context(""));
-        assertThatThrownBy(() -> hooks.onLoadDocument(empty("late"), context("")))
-                .isInstanceOfSatisfying(Reject.class, reject -> assertThat(reject.code()).isEqualTo(4500));
+        LoadDocument late = hooks.onLoadDocument(empty("late"), context(""));
+        assertThat(late.version()).isZero();
+        assertThat(late.state().isEmpty()).isTrue();
+        assertThat(count("SELECT count(*) FROM changes WHERE document = 'late'")).isZero();
+    }
+
+    @Test
+    void aRowThatDoesNotApplyEndsTheValidPrefixToo() throws Exception {
+        SqliteHooks hooks = hooks();
+        for (long version = 1; version <= 3; version++) {
+            hooks.onChange(new Change("bent", Operation.SET, "k" + version, NODES.numberNode(version), null, version,
+                    Origin.SERVER), context(""));
+        }
+        SQLiteDataSource source = new SQLiteDataSource();
+        source.setUrl("jdbc:sqlite:" + dir.resolve("sub/dir/test.db"));
+        try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE changes SET value = '{not json' WHERE document = 'bent' AND version = 2");
+        }
+        LoadDocument loaded = hooks.onLoadDocument(empty("bent"), context(""));
+        assertThat(loaded.version()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM skipped_changes WHERE document = 'bent'")).isEqualTo(2);
     }
 
     @Test
