@@ -18,7 +18,9 @@ import dev.hookline.api.payload.UnloadDocument;
 import dev.hookline.server.config.ServerConfig.StoreTiming;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.hooks.Chains;
 import dev.hookline.server.hooks.Hook;
+import dev.hookline.server.hooks.HookChain;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.protocol.Codes;
@@ -75,6 +77,10 @@ public final class LiveDocument {
 
     private Status status = Status.LOADING;
     private DocumentState state;
+    /** The storage that holds this document (set by the load). */
+    private StorageBinding storage;
+    /** Set while the store hooks run: a write from one of them must not rebind the storage. */
+    private boolean storing;
     private boolean dirty;
     /** Set while a change's {@code onChange} chain runs: a write from it would interleave the versions. */
     private boolean changing;
@@ -121,12 +127,17 @@ public final class LiveDocument {
      * lane's context is busy: such nested chains get a context of their own.
      */
     private <P> P run(Hook<P> hook, P payload, Connection connection) {
+        return run(engine.chains().of(hook), payload, connection);
+    }
+
+    /** As above, with a chain the caller took from a snapshot it uses for other chains too. */
+    private <P> P run(HookChain<P> chain, P payload, Connection connection) {
         if (!context.busy()) {
             context.bindConnection(connection);
-            return engine.run(hook, payload, context);
+            return chain.run(payload, context);
         }
         try (CallContext nested = engine.newContext(server, connection)) {
-            return engine.run(hook, payload, nested);
+            return chain.run(payload, nested);
         }
     }
 
@@ -135,7 +146,18 @@ public final class LiveDocument {
     /** Runs the load hooks; the document goes live, or fails and is never stored. */
     void load(Runnable onFailure) {
         try {
-            LoadDocument load = run(Hooks.ON_LOAD_DOCUMENT, new LoadDocument(name, Json.object(), Map.of(), 0), null);
+            // One snapshot: the storage the document is loaded from is the one it is bound to.
+            Chains chains = engine.chains();
+            HookChain<StoreDocument> storeChain = chains.of(Hooks.ON_STORE_DOCUMENT);
+            if (storeChain.isEmpty() && engine.storageWasInstalled()) {
+                // Loaded now, the document would come up empty or stale, and its writes would
+                // later be stored over the real data when storage is back.
+                throw new Reject(Codes.UNAVAILABLE, "document " + name + " cannot be loaded: no storage plugin is "
+                        + "installed now (one was before); it can be opened again once storage is back");
+            }
+            LoadDocument load = run(chains.of(Hooks.ON_LOAD_DOCUMENT), new LoadDocument(name, Json.object(), Map.of(), 0),
+                    null);
+            storage = new StorageBinding(storeChain);
             try {
                 state = new DocumentState(load.state(), load.meta(), load.version());
             } catch (IllegalArgumentException e) {
@@ -243,13 +265,25 @@ public final class LiveDocument {
         if (status != Status.LIVE || !dirty) {
             return true;
         }
-        if (!hasStorage()) {
+        HookChain<StoreDocument> chain = engine.chains().of(Hooks.ON_STORE_DOCUMENT);
+        if (chain.isEmpty()) {
             return true; // no storage: nothing stored, nothing to announce, and the document stays changed
         }
+        return storeThrough(chain);
+    }
+
+    /**
+     * Runs {@code chain} (not empty) on the document as it is now, changed or not; on success the
+     * storage behind it holds the document.
+     *
+     * @return whether it was stored
+     */
+    private boolean storeThrough(HookChain<StoreDocument> chain) {
         long version = state.version();
         long started = System.nanoTime();
+        storing = true;
         try {
-            run(Hooks.ON_STORE_DOCUMENT, new StoreDocument(name, state.snapshot(), state.metaSnapshot(), version), null);
+            run(chain, new StoreDocument(name, state.snapshot(), state.metaSnapshot(), version), null);
         } catch (Reject reject) {
             storeCounters.failed();
             long retryIn = storeSchedule.failed(System.nanoTime());
@@ -257,9 +291,12 @@ public final class LiveDocument {
                     name, version, reject.code(), reject.reason(), retryIn / 1_000_000);
             scheduleStoreCheck();
             return false;
+        } finally {
+            storing = false;
         }
         long now = System.nanoTime();
         storeCounters.stored(now - started);
+        storage.storedThrough(chain);
         dirty = state.version() != version; // a store hook that wrote to the document left it changed
         storeSchedule.stored(now, dirty);
         if (dirty) {
@@ -337,12 +374,15 @@ public final class LiveDocument {
             // Applied now, its version would be logged and broadcast before the change it reacts to.
             throw new Reject(4409, "document " + name + " cannot be written from its own onChange hook");
         }
+        // One snapshot for the storage check and the onChange chain that logs the change.
+        Chains chains = engine.chains();
+        bindStorage(chains.of(Hooks.ON_STORE_DOCUMENT));
         Map<String, List<String>> keysBefore = keySubscribers.isEmpty() ? Map.of() : keysBefore(path);
         AppliedChange change = state.apply(op, path, value, meta);
         changing = true;
         try {
-            run(Hooks.ON_CHANGE, new Change(name, op, change.path(), change.value(), change.meta(), change.version(),
-                    origin), sender == null ? null : sender.connection());
+            run(chains.of(Hooks.ON_CHANGE), new Change(name, op, change.path(), change.value(), change.meta(),
+                    change.version(), origin), sender == null ? null : sender.connection());
         } catch (Reject reject) {
             state.revert(change);
             throw reject;
@@ -364,6 +404,38 @@ public final class LiveDocument {
         meters.fanOut(fannedOut); // once per change, not per recipient
         keysBefore.forEach((keysPath, before) -> sendKeyChanges(keysPath, before, change.version()));
         return change.version();
+    }
+
+    /**
+     * Makes sure the storage installed now holds the document before a change is logged there:
+     * a change is never acknowledged when no storage can log it, nor logged where the versions
+     * before it are missing.
+     *
+     * @throws Reject 4503 when the document's storage is not installed (unloaded, or failed to
+     *                reload), or the storage installed now could not store it
+     */
+    private void bindStorage(HookChain<StoreDocument> installed) {
+        switch (storage.beforeWrite(installed)) {
+            case WRITE -> { }
+            case REFUSE -> throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: the storage "
+                    + "that holds it is not installed now; writes are refused until storage is back");
+            case STORE -> {
+                // Another storage than the one that holds the document (replaced, loaded again, or
+                // the first one): it gets the whole document before the change that follows it.
+                if (storing) {
+                    // A store hook writing while it stores: that change would reach the new
+                    // storage's log before the document it follows (and storing again would recurse).
+                    throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: it is being stored "
+                            + "through the storage installed now");
+                }
+                log.info("Document '{}' is stored at version {} through the storage installed now, before its next "
+                        + "change is logged there", name, state.version());
+                if (!storeThrough(installed)) {
+                    throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: the storage installed "
+                            + "now could not store it first; try again later");
+                }
+            }
+        }
     }
 
     /** The child keys of every keys subscription a change at {@code path} may alter, before it. */

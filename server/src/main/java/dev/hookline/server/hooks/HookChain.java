@@ -150,6 +150,25 @@ public final class HookChain<P> {
         return new Reject(Reject.INTERNAL_ERROR, "internal error");
     }
 
+    /**
+     * @return whether {@code other} runs the very same hook instances in the same order. A rebuild
+     *         for another plugin keeps them; a reload, unload or load of one of them does not.
+     */
+    public boolean sameHooksAs(HookChain<?> other) {
+        if (other == this) {
+            return true;
+        }
+        if (other.entries.length != entries.length) {
+            return false;
+        }
+        for (int i = 0; i < entries.length; i++) {
+            if (entries[i].hooks != other.entries[i].hooks) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return hook.name() + links();

@@ -89,6 +89,8 @@ public final class HookEngine implements AutoCloseable {
     private final Map<StatsKey, EntryStats> stats = new ConcurrentHashMap<>();
     private final AtomicInteger nextSlot = new AtomicInteger();
     private volatile Chains chains = Chains.empty();
+    /** Set for good once a store hook was installed: from then on none means storage is gone, not "memory only". */
+    private volatile boolean storageInstalled;
 
     /** A source with what was computed once from it: settings, context, declared priorities. */
     private record Installed(HookSource source, PluginSettings settings, DefaultPluginContext context,
@@ -193,6 +195,9 @@ public final class HookEngine implements AutoCloseable {
             built[hook.ordinal()] = chainOf(hook, perHook.get(hook.ordinal()));
         }
         chains = new Chains(built);
+        if (!built[Hooks.ON_STORE_DOCUMENT.ordinal()].isEmpty()) {
+            storageInstalled = true;
+        }
     }
 
     private static <P> HookChain<P> chainOf(Hook<P> hook, List<HookEntry> entries) {
@@ -206,6 +211,11 @@ public final class HookEngine implements AutoCloseable {
     }
 
     // ---- running ------------------------------------------------------------------------------
+
+    /** @return whether an {@code onStoreDocument} hook has been installed at any time since the engine started */
+    public boolean storageWasInstalled() {
+        return storageInstalled;
+    }
 
     /** @return the current snapshot of chains */
     public Chains chains() {
