@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 
 /**
  * Durable storage in one SQLite file: {@code onLoadDocument} reads the snapshot and replays the
- * change log after it, {@code onChange} appends to the log (group commit; in {@code ack} mode
+ * change log after it (of a damaged log, its longest valid prefix: see {@link SqliteStore#load}), {@code onChange} appends to the log (group commit; in {@code ack} mode
  * before the change is acknowledged), {@code onStoreDocument} writes a snapshot and compacts the
  * log.
  *
