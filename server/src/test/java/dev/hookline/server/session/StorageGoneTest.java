@@ -53,6 +53,15 @@ class StorageGoneTest extends LiveServerSupport {
         }
     }
 
+    /** A server with {@code store} installed as plugin "store", and a client that has {@code doc} open. */
+    private WsClient openWith(LoggingStore store, String doc) {
+        start();
+        server.engine().install(HookSource.of("store", store));
+        WsClient writer = client();
+        writer.openOk(doc);
+        return writer;
+    }
+
     private static JsonNode value(WsClient client, String doc, String path) {
         WsClient.ok(client.subscribe(doc, path));
         return client.await("snapshot").get("value");
@@ -60,11 +69,8 @@ class StorageGoneTest extends LiveServerSupport {
 
     @Test
     void writesToADocumentLoadedFromStorageAreRefusedWhileNoStorageIsInstalled() {
-        start();
         LoggingStore store = new LoggingStore();
-        server.engine().install(HookSource.of("store", store));
-        WsClient writer = client();
-        writer.openOk("fdvictim");
+        WsClient writer = openWith(store, "fdvictim");
         WsClient.ok(writer.set("fdvictim", "k0", text("zero")));
 
         server.engine().uninstall("store"); // the plugin is unloaded (e.g. the watcher thought its jar was gone)
@@ -81,11 +87,8 @@ class StorageGoneTest extends LiveServerSupport {
 
     @Test
     void anotherStorageGetsTheWholeDocumentBeforeItLogsTheNextChange() {
-        start();
         LoggingStore first = new LoggingStore();
-        server.engine().install(HookSource.of("store", first));
-        WsClient writer = client();
-        writer.openOk("doc");
+        WsClient writer = openWith(first, "doc");
         WsClient.ok(writer.set("doc", "a", text("1")));
         WsClient.ok(writer.set("doc", "b", text("2")));
 
@@ -99,10 +102,7 @@ class StorageGoneTest extends LiveServerSupport {
 
     @Test
     void aStorageThatCannotStoreTheDocumentFirstRefusesItsWrites() {
-        start();
-        server.engine().install(HookSource.of("store", new LoggingStore()));
-        WsClient writer = client();
-        writer.openOk("doc");
+        WsClient writer = openWith(new LoggingStore(), "doc");
         WsClient.ok(writer.set("doc", "a", text("1")));
 
         server.engine().install(HookSource.of("store", new LoggingStore() {

@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 
 /**
  * Durable storage in one SQLite file: {@code onLoadDocument} reads the snapshot and replays the
- * change log after it (of a damaged log, its longest valid prefix: see {@link SqliteStore#load}), {@code onChange} appends to the log (group commit; in {@code ack} mode
- * before the change is acknowledged), {@code onStoreDocument} writes a snapshot and compacts the
- * log.
+ * change log after it (of a damaged log, its longest valid prefix: see {@link SqliteStore#load}),
+ * {@code onChange} appends to the log (group commit; in {@code ack} mode before the change is
+ * acknowledged), {@code onStoreDocument} writes a snapshot and compacts the log.
  *
  * <p>The database opens on the first hook call, with the plugin's settings ({@code onConfigure}
  * at start-up, so a bad setting or an unusable file stops the start-up), and closes when the

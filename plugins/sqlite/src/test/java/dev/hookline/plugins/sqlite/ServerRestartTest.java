@@ -76,21 +76,27 @@ class ServerRestartTest {
         withServer(db, "", ServerRestartTest::assertBoard);
     }
 
+    /**
+     * A copy, taken while the server runs, of a database whose log holds the changes of writeSome
+     * and no snapshot: what a crash leaves on disk.
+     */
+    private Path logOnlyCopy(String name) throws Exception {
+        Path live = dir.resolve("live-" + name);
+        Path copy = dir.resolve(name);
+        SqliteHooks hooks = new SqliteHooks();
+        try (Hookline server = server(hooks, live, ""); Ws client = Ws.connect(server.port())) {
+            client.open("board");
+            writeSomeOpen(client); // kept open: no store runs, only the log has them
+            exec(live, "VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
+        } finally {
+            hooks.close();
+        }
+        return copy;
+    }
+
     @Test
     void aDocumentWhoseLogHasAGapLoadsItsValidPrefixTakesWritesAndRestarts() throws Exception {
-        // A database whose log holds the five changes of writeSome (no snapshot), as a crash leaves it.
-        Path live = dir.resolve("live.db");
-        Path db = dir.resolve("gap.db");
-        SqliteHooks first = new SqliteHooks();
-        try (Hookline server = server(first, live, "")) {
-            try (Ws client = Ws.connect(server.port())) {
-                client.open("board");
-                writeSomeOpen(client);
-                exec(live, "VACUUM INTO '" + db.toString().replace("'", "''") + "'");
-            }
-        } finally {
-            first.close();
-        }
+        Path db = logOnlyCopy("gap.db");
         // Lose version 3 (the title's set): after version 2 comes version 4.
         exec(db, "DELETE FROM changes WHERE document = 'board' AND version = 3");
 
@@ -135,24 +141,7 @@ class ServerRestartTest {
 
     @Test
     void aCopyTakenWhileRunningWithoutAnyStoreHasEveryAcknowledgedWrite() throws Exception {
-        Path db = dir.resolve("live.db");
-        Path copy = dir.resolve("copy.db");
-        SqliteHooks first = new SqliteHooks();
-        try (Hookline server = server(first, db, "")) {
-            try (Ws client = Ws.connect(server.port())) {
-                client.open("board");
-                // The writes of writeSome, kept open: no store runs, only the log has them.
-                writeSomeOpen(client);
-                SQLiteDataSource source = new SQLiteDataSource();
-                source.setUrl("jdbc:sqlite:" + db);
-                try (Connection c = source.getConnection(); Statement s = c.createStatement()) {
-                    s.executeUpdate("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
-                }
-            }
-        } finally {
-            first.close();
-        }
-        withServer(copy, "", ServerRestartTest::assertBoard);
+        withServer(logOnlyCopy("copy.db"), "", ServerRestartTest::assertBoard);
     }
 
     private static void writeSomeOpen(Ws client) {
