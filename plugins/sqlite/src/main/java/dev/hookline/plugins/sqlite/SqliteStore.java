@@ -33,6 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,7 +147,7 @@ final class SqliteStore implements AutoCloseable {
     private final Semaphore readers = new Semaphore(READERS);
     private final long flushNanos;
     /** Loads that found a damaged log and left part of it out, since the store opened. */
-    private final java.util.concurrent.atomic.AtomicLong damagedLoads = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong damagedLoads = new AtomicLong();
 
     /**
      * Opens (and creates) the database, checks or creates the schema and starts the writer.
