@@ -21,6 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -42,10 +44,16 @@ class StorageSwapIT {
     Path dir;
 
     private Hookline server(Path plugins, Path db) {
-        JsonNode settings = Ws.JSON.createObjectNode().put("file", db.toString());
+        return server(plugins, () -> db);
+    }
+
+    /** A server whose sqlite plugin opens the file {@code db} names when the plugin is (re)loaded. */
+    private Hookline server(Path plugins, Supplier<Path> db) {
         return Hookline.builder().host("127.0.0.1").port(0).classpathHooks(false).pluginsDirectory(plugins)
                 .watchPlugins(false) // the test drives the host itself
-                .pluginSettings(id -> id.equals("sqlite") ? PluginSettings.DEFAULTS.withSettings(settings) : PluginSettings.DEFAULTS)
+                .pluginSettings(id -> id.equals("sqlite")
+                        ? PluginSettings.DEFAULTS.withSettings(Ws.JSON.createObjectNode().put("file", db.get().toString()))
+                        : PluginSettings.DEFAULTS)
                 .start();
     }
 
@@ -94,6 +102,32 @@ class StorageSwapIT {
         try (Hookline server = server(plugins, copy); Ws client = Ws.connect(server.port())) {
             assertThat(client.open("fdvictim").path("version").asLong()).isEqualTo(2);
             assertThat(client.snapshot("fdvictim").get("value").toString()).isEqualTo("{\"k0\":\"zero\",\"k2\":\"two\"}");
+        }
+    }
+
+    @Test
+    void aReloadOntoAnotherDatabaseGetsTheWholeDocumentBeforeItsNextChange() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path jar = Files.copy(PluginJarIT.pluginJar(), plugins.resolve("hookline-plugin-sqlite.jar"));
+        AtomicReference<Path> db = new AtomicReference<>(dir.resolve("data/first.db"));
+
+        Path copy;
+        try (Hookline server = server(plugins, db::get); Ws client = Ws.connect(server.port())) {
+            client.open("moved");
+            version(client.write("set", "moved", "k0", NODES.textNode("zero"), null));
+            version(client.write("set", "moved", "k1", NODES.textNode("one"), null));
+
+            // The new version opens another (empty) file: its log must not start at version 3.
+            db.set(dir.resolve("data/second.db"));
+            server.plugins().reload("sqlite", jar);
+            assertThat(version(client.write("set", "moved", "k2", NODES.textNode("two"), null))).isEqualTo(3);
+            copy = copyOf(db.get(), "second-copy.db");
+        }
+
+        try (Hookline server = server(plugins, copy); Ws client = Ws.connect(server.port())) {
+            assertThat(client.open("moved").path("version").asLong()).isEqualTo(3);
+            assertThat(client.snapshot("moved").get("value").toString())
+                    .isEqualTo("{\"k0\":\"zero\",\"k1\":\"one\",\"k2\":\"two\"}");
         }
     }
 
