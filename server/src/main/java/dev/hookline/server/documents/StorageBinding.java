@@ -33,6 +33,7 @@ final class StorageBinding {
     /** @return what a write must do first, given the store chain installed now */
     Before beforeWrite(HookChain<StoreDocument> installed) {
         if (installed.sameHooksAs(holder)) {
+            holder = installed; // the same hooks in a chain rebuilt for another plugin: compare by identity next time
             return Before.WRITE;
         }
         return installed.isEmpty() ? Before.REFUSE : Before.STORE;
