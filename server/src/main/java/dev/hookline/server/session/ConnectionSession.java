@@ -103,10 +103,7 @@ public final class ConnectionSession {
         Long id = null;
         try {
             JsonNode tree = InboundParser.tree(text);
-            JsonNode idNode = tree.get("id");
-            // Only a valid id is echoed in an early error; the parser rejects the others.
-            id = idNode != null && idNode.canConvertToExactIntegral() && idNode.canConvertToLong() && idNode.asLong() >= 0
-                    ? idNode.asLong() : null;
+            id = InboundParser.validId(tree); // only a valid id is echoed in an early error
             InboundMessage message = engine.run(Hooks.BEFORE_HANDLE_MESSAGE, new InboundMessage(tree), context());
             Inbound request = InboundParser.parse(message.frame());
             id = request.id();
