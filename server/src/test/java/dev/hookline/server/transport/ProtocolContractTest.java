@@ -240,6 +240,26 @@ class ProtocolContractTest {
         }
     }
 
+    // ---- idle close -------------------------------------------------------------------------------------
+
+    @Test
+    void theIdleCloseComesAtTheIdleTimeoutNotAtTheNextTickAndSaysSo() {
+        // Ticks every 3 s; a check only at ticks would close at 6 s, not at 3.2 s.
+        Duration idle = Duration.ofMillis(3200);
+        server = Net.start(Net.LOOPBACK.withKeepAlive(Duration.ofSeconds(3), idle));
+        long connecting = System.nanoTime(); // before the server accepts: the idle time cannot have started
+        try (WsClient silent = WsClient.connectWelcomed(server.port())) {
+            JsonNode goodbye = silent.await("goodbye");
+            Duration after = Duration.ofNanos(System.nanoTime() - connecting);
+
+            assertThat(goodbye.get("code").asInt()).isEqualTo(4408);
+            assertThat(goodbye.get("reason").asText()).isEqualTo("no pong for 3200ms (idleTimeout)");
+            assertThat(after).isGreaterThanOrEqualTo(idle).isLessThan(Duration.ofMillis(5500));
+            assertThat(silent.awaitClose()).isEqualTo(4408);
+            assertThat(silent.closeReason()).isEqualTo("no pong for 3200ms (idleTimeout)");
+        }
+    }
+
     /**
      * The JDK's WebSocket client cannot send bytes that are not UTF-8 in a text frame, so this sends
      * one by hand: the RFC 6455 handshake, one masked text frame, then it reads until the close frame.
