@@ -16,6 +16,7 @@ import java.io.IOException;
  * <ul>
  *   <li>a number outside the range of a double ({@code 1e999999}): Jackson would read it as
  *       Infinity, which JSON cannot express, and write it back as the string {@code "Infinity"};
+ *       or one so small ({@code 1e-400}) that it would become 0;
  *   <li>a string with an unpaired UTF-16 surrogate (the escape {@code \\ud800} alone): it has no
  *       UTF-8 form, so storage would change it (sqlite-jdbc writes {@code ?}) and two document
  *       names would become one;
@@ -99,9 +100,11 @@ final class FrameReader {
             };
             case VALUE_NUMBER_FLOAT -> {
                 double number = parser.getDoubleValue();
-                if (!Double.isFinite(number) && defect == null) {
+                // Only an infinite or zero result needs a look at the text: 1e-400 is not 0.
+                if ((!Double.isFinite(number) || number == 0 && nonZeroDigits(parser.getText())) && defect == null) {
                     defect = "a number is out of range: " + quoted(parser.getText())
-                            + " (numbers are IEEE 754 doubles, at most 1.7976931348623157e308)";
+                            + " (numbers with a fraction or exponent are IEEE 754 doubles: magnitudes from"
+                            + " 4.9e-324 to 1.7976931348623157e308, or 0)";
                 }
                 yield NODES.numberNode(number);
             }
@@ -149,6 +152,20 @@ final class FrameReader {
             }
         }
         return -1;
+    }
+
+    /** @return whether the digits before the exponent are not all zeros */
+    private static boolean nonZeroDigits(String number) {
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c == 'e' || c == 'E') {
+                return false;
+            }
+            if (c >= '1' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String quoted(String number) {

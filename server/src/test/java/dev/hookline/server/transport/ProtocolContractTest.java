@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -80,6 +81,8 @@ class ProtocolContractTest {
                 "{\"type\":\"presence\",\"id\":5,\"doc\":\"nums\",\"state\":{\"cursor\":[1e999,0]}}",
                 "{\"type\":\"stateless\",\"id\":6,\"doc\":\"nums\",\"payload\":1e999}",
                 "{\"id\":7,\"type\":\"set\",\"doc\":\"nums\",\"path\":\"x\",\"value\":1,\"extra\":1e999}",
+                "{\"type\":\"set\",\"id\":8,\"doc\":\"nums\",\"path\":\"x\",\"value\":[1e-400]}",
+                "{\"type\":\"set\",\"id\":9,\"doc\":\"nums\",\"path\":\"x\",\"value\":-0.000002e-320}",
             };
             for (int i = 0; i < frames.length; i++) {
                 JsonNode error = assertError(rawRequest(client, i + 1, frames[i]), 4400);
@@ -88,14 +91,16 @@ class ProtocolContractTest {
 
             assertThat(server.api().get("nums", "x")).isEmpty();
             assertThat(seen).as("frames the hooks saw").noneMatch(f -> f.contains("Infinity"));
-            // The largest finite doubles are numbers, and come back as numbers.
-            JsonNode ack = WsClient.ok(rawRequest(client, 8,
-                    "{\"type\":\"set\",\"id\":8,\"doc\":\"nums\",\"path\":\"x\",\"value\":[1.7976931348623157e308,-4.9e-324]}"));
+            // The largest and smallest doubles, and zero however it is written, are numbers.
+            JsonNode ack = WsClient.ok(rawRequest(client, 20, "{\"type\":\"set\",\"id\":20,\"doc\":\"nums\",\"path\":\"x\","
+                    + "\"value\":[1.7976931348623157e308,-4.9e-324,0e-400,0.000e999999]}"));
             assertThat(ack.get("version").asLong()).isEqualTo(1);
             JsonNode stored = server.api().get("nums", "x").orElseThrow();
             assertThat(stored.get(0).isNumber()).isTrue();
             assertThat(stored.get(0).asDouble()).isEqualTo(Double.MAX_VALUE);
             assertThat(stored.get(1).asDouble()).isEqualTo(-Double.MIN_VALUE);
+            assertThat(stored.get(2).asDouble()).isZero();
+            assertThat(stored.get(3).asDouble()).isZero();
         }
         Net.assertServesOthers(server);
     }
@@ -156,7 +161,12 @@ class ProtocolContractTest {
             {'{', '"', 'a', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'}, // U+D800 encoded as UTF-8
         };
         for (byte[] payload : payloads) {
-            assertThat(RawFrame.sendTextAndReadClose(server.port(), payload)).isEqualTo(1007);
+            RawFrame.Closed closed = RawFrame.sendTextAndReadClose(server.port(), payload);
+
+            // The WebSocket layer closes before the server sees the frame: no goodbye, its own reason.
+            assertThat(closed.code()).isEqualTo(1007);
+            assertThat(closed.reason()).isEqualTo("UT002003: Text frame contains non UTF-8 data");
+            assertThat(closed.texts()).hasSize(1).allMatch(text -> text.contains("\"welcome\""));
         }
         Net.assertServesOthers(server);
     }
@@ -266,7 +276,11 @@ class ProtocolContractTest {
      */
     private static final class RawFrame {
 
-        static int sendTextAndReadClose(int port, byte[] payload) throws IOException {
+        /** The close frame's code and reason, and the text frames that came before it. */
+        record Closed(int code, String reason, List<String> texts) {
+        }
+
+        static Closed sendTextAndReadClose(int port, byte[] payload) throws IOException {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 socket.setSoTimeout(5000);
@@ -278,6 +292,7 @@ class ProtocolContractTest {
                 skipHeaders(in);
                 out.write(maskedText(payload));
                 out.flush();
+                List<String> texts = new ArrayList<>();
                 while (true) { // frames from the server are unmasked; the welcome may come first
                     int opcode = in.readUnsignedByte() & 0x0f;
                     int length = in.readUnsignedByte() & 0x7f;
@@ -288,7 +303,11 @@ class ProtocolContractTest {
                     }
                     byte[] body = in.readNBytes(length);
                     if (opcode == 0x8) {
-                        return ((body[0] & 0xff) << 8) | (body[1] & 0xff);
+                        return new Closed(((body[0] & 0xff) << 8) | (body[1] & 0xff),
+                                new String(body, 2, body.length - 2, StandardCharsets.UTF_8), texts);
+                    }
+                    if (opcode == 0x1) {
+                        texts.add(new String(body, StandardCharsets.UTF_8));
                     }
                 }
             }
