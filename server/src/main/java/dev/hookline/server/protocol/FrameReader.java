@@ -134,7 +134,7 @@ final class FrameReader {
         }
         int at = unpairedSurrogate(text);
         if (at >= 0) {
-            defect = "a string has an unpaired surrogate (" + String.format("\\u%04X", (int) text.charAt(at))
+            defect = "a string has an unpaired surrogate (" + String.format("U+%04X", (int) text.charAt(at))
                     + " at index " + at + "): not Unicode text";
         }
     }
