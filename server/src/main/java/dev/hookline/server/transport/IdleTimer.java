@@ -1,6 +1,7 @@
 package dev.hookline.server.transport;
 
 import dev.hookline.server.flow.SerialLane;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,11 +54,15 @@ final class IdleTimer {
         if (stopped) {
             return;
         }
-        next = ticker.schedule(() -> lane.submit(() -> {
-            long left = check.getAsLong();
-            if (left > 0) {
-                arm(left);
-            }
-        }), delayNanos, TimeUnit.NANOSECONDS);
+        try {
+            next = ticker.schedule(() -> lane.submit(() -> {
+                long left = check.getAsLong();
+                if (left > 0) {
+                    arm(left);
+                }
+            }), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            stopped = true; // the server is stopping: the ticker is shut down, and so is every socket
+        }
     }
 }
