@@ -1,11 +1,13 @@
 package dev.hookline.server.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hookline.api.HookContext;
+import dev.hookline.api.Reject;
 import dev.hookline.api.ServerHooks;
 import dev.hookline.api.payload.Heartbeat;
 import dev.hookline.api.payload.InboundMessage;
@@ -155,6 +157,10 @@ class ProtocolContractTest {
             assertThat(server.api().get("X?", "k\ud83d\ude00")).contains(TextNode.valueOf("A\ud83d\ude00B"));
             client.openOk("X\ud83d\ude00");
         }
+        // Through the server API too (a frame cannot carry such a name, a plugin can): no "X?" in storage.
+        assertThatThrownBy(() -> server.api().set("X\ud800", "a", TextNode.valueOf("v")))
+                .isInstanceOfSatisfying(Reject.class, reject -> assertThat(reject.code()).isEqualTo(4400))
+                .hasMessageContaining("unpaired surrogate");
         Net.assertServesOthers(server);
     }
 
