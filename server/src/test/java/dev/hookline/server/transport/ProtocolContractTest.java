@@ -108,6 +108,25 @@ class ProtocolContractTest {
         Net.assertServesOthers(server);
     }
 
+    @Test
+    void nestingDeeperThan200IsRefusedWith4400AndTheConnectionStaysUsable() {
+        server = Net.start(Net.LOOPBACK);
+        try (WsClient client = WsClient.connectWelcomed(server.port())) {
+            client.openOk("deep");
+            String set = "{\"type\":\"set\",\"id\":%d,\"doc\":\"deep\",\"path\":\"x\",\"value\":%s}";
+
+            client.send(set.formatted(1, "[".repeat(100_000)));
+            JsonNode error = assertError(client.await("error"), 4400);
+            assertThat(error.get("reason").asText()).startsWith("malformed JSON").contains("nesting depth");
+
+            // 199 levels inside the frame's own object are fine, and stored as sent.
+            String nested = "[".repeat(199) + "\"bottom\"" + "]".repeat(199);
+            WsClient.ok(rawRequest(client, 2, set.formatted(2, nested)));
+            assertThat(Json.text(server.api().get("deep", "x").orElseThrow())).isEqualTo(nested);
+        }
+        Net.assertServesOthers(server);
+    }
+
     // ---- strings that are not Unicode ------------------------------------------------------------
 
     @Test
