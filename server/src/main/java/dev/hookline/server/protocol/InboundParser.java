@@ -1,6 +1,5 @@
 package dev.hookline.server.protocol;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.hookline.api.Operation;
@@ -19,17 +18,12 @@ public final class InboundParser {
     private InboundParser() {
     }
 
-    /** Parses the text of a frame into a JSON tree; malformed JSON is a 4400. */
+    /**
+     * Parses the text of a frame into a JSON tree. Malformed JSON, anything but one object, a
+     * number beyond a double's range and an unpaired surrogate are a 4400 (see {@link FrameReader}).
+     */
     public static JsonNode tree(String text) {
-        try {
-            JsonNode node = Json.MAPPER.readTree(text);
-            if (node == null || !node.isObject()) {
-                throw new ProtocolException(Codes.BAD_REQUEST, "a frame is a JSON object", null);
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw new ProtocolException(Codes.BAD_REQUEST, "malformed JSON: " + e.getOriginalMessage(), null);
-        }
+        return FrameReader.read(text);
     }
 
     /** Reads a frame's tree (possibly rewritten by {@code beforeHandleMessage}) as a request. */
@@ -37,12 +31,16 @@ public final class InboundParser {
         if (frame == null || !frame.isObject()) {
             throw new ProtocolException(Codes.BAD_REQUEST, "a frame is a JSON object", null);
         }
-        Long id = id(frame);
         JsonNode typeNode = frame.get("type");
         if (typeNode == null || !typeNode.isTextual()) {
-            throw new ProtocolException(Codes.BAD_REQUEST, "missing \"type\"", id);
+            throw new ProtocolException(Codes.BAD_REQUEST, "missing \"type\"", id(frame));
         }
         String type = typeNode.asText();
+        if (type.equals("pong")) {
+            // Never answered, so its id is ignored, even one that is no valid id.
+            return new Inbound.Pong(null, nullable(frame.get("payload")));
+        }
+        Long id = id(frame);
         return switch (type) {
             case "open" -> new Inbound.Open(required(id, type), doc(frame, id), optionalText(frame, "token", id));
             case "leave" -> new Inbound.Leave(id, doc(frame, id));
@@ -55,7 +53,6 @@ public final class InboundParser {
             case "presence" -> new Inbound.Presence(id, doc(frame, id), nullable(frame.get("state")));
             case "stateless" -> new Inbound.Stateless(id, doc(frame, id), present(frame, "payload", id));
             case "token" -> new Inbound.Token(id, doc(frame, id), optionalText(frame, "token", id));
-            case "pong" -> new Inbound.Pong(id, nullable(frame.get("payload")));
             default -> throw new ProtocolException(Codes.BAD_REQUEST, "unknown type \"" + type + "\"", id);
         };
     }
@@ -73,8 +70,19 @@ public final class InboundParser {
         if (id == null || id.isNull()) {
             return null;
         }
-        if (!id.canConvertToExactIntegral() || !id.canConvertToLong() || id.asLong() < 0) {
+        Long valid = validId(frame);
+        if (valid == null) {
+            // Not echoed: an id the client cannot have meant (-4, 1.5, "7") matches no request of its.
             throw new ProtocolException(Codes.BAD_REQUEST, "\"id\" is a non-negative integer", null);
+        }
+        return valid;
+    }
+
+    /** @return the frame's id when it is a valid one (an integer from 0 to 2^63-1), else {@code null} */
+    public static Long validId(JsonNode frame) {
+        JsonNode id = frame.get("id");
+        if (id == null || !id.canConvertToExactIntegral() || !id.canConvertToLong() || id.asLong() < 0) {
+            return null;
         }
         return id.asLong();
     }
@@ -86,7 +94,11 @@ public final class InboundParser {
         return id;
     }
 
-    /** Validates a document name: non-empty, at most 256 bytes of UTF-8, no control characters. */
+    /**
+     * Validates a document name: non-empty, at most 256 bytes of UTF-8, no control characters, no
+     * unpaired surrogate (a frame cannot carry one, but the server API can: storage would turn it
+     * into {@code ?} and make "X" + U+D800 and {@code "X?"} one stored document).
+     */
     public static String validDocumentName(String name, Long id) {
         if (name == null || name.isEmpty()) {
             throw new ProtocolException(Codes.BAD_REQUEST, "a document name is not empty", id);
@@ -100,6 +112,9 @@ public final class InboundParser {
             if (c < 0x20 || c == 0x7f) {
                 throw new ProtocolException(Codes.BAD_REQUEST, "a document name has no control characters", id);
             }
+        }
+        if (FrameReader.unpairedSurrogate(name) >= 0) {
+            throw new ProtocolException(Codes.BAD_REQUEST, "a document name has no unpaired surrogate", id);
         }
         return name;
     }

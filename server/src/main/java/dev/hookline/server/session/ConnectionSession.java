@@ -20,6 +20,7 @@ import dev.hookline.api.payload.Stateless;
 import dev.hookline.api.payload.Subscribe;
 import dev.hookline.api.payload.TokenSync;
 import dev.hookline.api.payload.Update;
+import dev.hookline.server.config.Durations;
 import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.documents.DocumentException;
 import dev.hookline.server.documents.DocumentRegistry;
@@ -103,10 +104,7 @@ public final class ConnectionSession {
         Long id = null;
         try {
             JsonNode tree = InboundParser.tree(text);
-            JsonNode idNode = tree.get("id");
-            // Only a valid id is echoed in an early error; the parser rejects the others.
-            id = idNode != null && idNode.canConvertToExactIntegral() && idNode.canConvertToLong() && idNode.asLong() >= 0
-                    ? idNode.asLong() : null;
+            id = InboundParser.validId(tree); // only a valid id is echoed in an early error
             InboundMessage message = engine.run(Hooks.BEFORE_HANDLE_MESSAGE, new InboundMessage(tree), context());
             Inbound request = InboundParser.parse(message.frame());
             id = request.id();
@@ -137,14 +135,32 @@ public final class ConnectionSession {
         }
     }
 
-    /** Sends a ping through {@code onKeepAlive}, or closes a connection that stopped answering. */
+    /**
+     * Closes the connection with 4408 once it sent no pong for {@code idleTimeout}.
+     *
+     * @return nanoseconds until it would be idle, when to look again; 0 when there is nothing left
+     *         to watch (closed now or before)
+     */
+    public long closeIfIdle() {
+        if (!connection.isOpen()) {
+            return 0;
+        }
+        long timeout = config.idleTimeout().toNanos();
+        if (!accepted) {
+            return timeout; // onConnect still runs: idle time counts from acceptance
+        }
+        long left = timeout - connection.sinceLastPongNanos();
+        if (left > 0) {
+            return left;
+        }
+        connection.goodbyeAndClose(Codes.TIMEOUT, "no pong for " + Durations.format(config.idleTimeout())
+                + " (idleTimeout)");
+        return 0;
+    }
+
+    /** Sends a ping through {@code onKeepAlive}. */
     public void keepAlive() {
         if (!accepted || !connection.isOpen()) {
-            return;
-        }
-        long idle = connection.sinceLastPongNanos();
-        if (idle > config.idleTimeout().toNanos()) {
-            connection.goodbyeAndClose(Codes.TIMEOUT, "no pong for " + idle / 1_000_000_000L + " s");
             return;
         }
         try {

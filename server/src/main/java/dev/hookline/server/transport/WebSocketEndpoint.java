@@ -131,8 +131,11 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
                 });
             }
         }, config.keepAliveInterval().toMillis(), config.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        IdleTimer idle = new IdleTimer(ticker, lane, session::closeIfIdle);
+        idle.start(config.idleTimeout().toNanos());
         channel.addCloseTask(ch -> {
             keepAlive.cancel(false);
+            idle.stop();
             int code = ch.getCloseCode();
             String reason = ch.getCloseReason();
             lane.submit(() -> {

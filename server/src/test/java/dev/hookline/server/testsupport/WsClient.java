@@ -169,6 +169,12 @@ public final class WsClient implements AutoCloseable {
         reading = false;
     }
 
+    /** Asks for frames again after {@link #stopReading()}: what the client finds once it reads. */
+    public void resumeReading() {
+        reading = true;
+        socket.request(1);
+    }
+
     // ---- receiving ------------------------------------------------------------------------------
 
     /** Waits for, and removes, the first frame of this type. */

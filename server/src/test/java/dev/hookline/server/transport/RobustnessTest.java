@@ -314,6 +314,12 @@ class RobustnessTest {
             }
 
             assertThat(disconnectCodes).as("after %d writes", written).containsEntry(slowId, 4507);
+            // What the client finds once it reads again: the frames already in transit, then the
+            // connection ends without a goodbye or close frame (the close could only queue behind
+            // the full queue): an abnormal closure, 1006 (-1 if the client library calls it an error).
+            slow.resumeReading();
+            assertThat(slow.awaitClose()).isIn(1006, -1);
+            assertThat(slow.pending()).noneMatch(f -> f.path("type").asText().equals("goodbye"));
             // The fast subscriber is still served.
             long after = server.api().set("feed", "items/final", TextNode.valueOf("done"));
             JsonNode last = fast.await(f -> f.path("type").asText().equals("change") && f.path("version").asLong() == after,
