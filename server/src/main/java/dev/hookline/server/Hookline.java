@@ -207,7 +207,8 @@ public final class Hookline implements AutoCloseable {
                 }
             }
             config = configure(settings.config);
-            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(), config.store(), ticker,
+            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(),
+                    config.data().maxChangeLogBytes(), config.data().maxChangeLogBytesTotal(), config.store(), ticker,
                     metrics.traffic());
             api.documents(documents);
             webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
@@ -310,6 +311,11 @@ public final class Hookline implements AutoCloseable {
     /** @return the documents in memory now */
     public int documentCount() {
         return documents == null ? 0 : documents.size();
+    }
+
+    /** @return the bytes of changes the documents' change logs hold now, all together */
+    public long changeLogBytes() {
+        return documents == null ? 0 : documents.changeLogBudget().used();
     }
 
     /**

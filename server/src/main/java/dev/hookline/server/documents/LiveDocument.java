@@ -85,7 +85,7 @@ public final class LiveDocument {
     private final Map<String, JsonNode> presence = new LinkedHashMap<>();
 
     LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize,
-                 StoreTiming storeTiming, ScheduledExecutorService scheduler, StoreCounters storeCounters,
+                 long changeLogMaxBytes, ChangeLogBudget changeLogBudget, StoreTiming storeTiming, ScheduledExecutorService scheduler, StoreCounters storeCounters,
                  dev.hookline.server.observe.TrafficMeters meters, Consumer<LiveDocument> forget) {
         this.storeSchedule = new StoreSchedule(storeTiming);
         this.scheduler = scheduler;
@@ -97,7 +97,7 @@ public final class LiveDocument {
         this.engine = engine;
         this.server = server;
         this.context = engine.newContext(server, null);
-        this.changes = new ChangeLog<>(changeLogSize);
+        this.changes = new ChangeLog<>(changeLogSize, changeLogMaxBytes, changeLogBudget);
     }
 
     /** @return the document name */
@@ -353,7 +353,8 @@ public final class LiveDocument {
         storeSchedule.changed(System.nanoTime());
         scheduleStoreCheck();
         byte[] frame = Outbound.change(name, change.version(), op, change.path(), change.value(), change.meta(), origin);
-        changes.append(change.version(), new Logged(change.path(), frame));
+        // The frame is the bulk of what the log keeps: its length is the entry's weight, counted once.
+        changes.append(change.version(), new Logged(change.path(), frame), frame.length);
         fannedOut = 0;
         long version = change.version();
         valueSubscribers.forEachTouched(change.path(), (subscribedPath, subscriber) -> {
@@ -486,8 +487,12 @@ public final class LiveDocument {
         }
     }
 
-    /** Closes the document's hook context (when it left memory for good). */
+    /**
+     * Closes the document's hook context and gives its change log's bytes back to the shared
+     * budget (when it left memory for good; on the lane).
+     */
     void closeContext() {
         context.close();
+        changes.clear();
     }
 }

@@ -114,4 +114,70 @@ class ChangeLogTest {
         assertThat(one.since(1)).contains(List.of());
         assertThat(one.since(-1)).isEmpty();
     }
+
+    @Test
+    void bytesBoundDropTheOldestAndKeepTheRunUnbroken() {
+        ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
+        ChangeLog<String> bytes = new ChangeLog<>(100, 10, budget);
+        bytes.append(1, "v1", 4);
+        bytes.append(2, "v2", 4);
+        assertThat(bytes.since(0)).contains(List.of("v1", "v2"));
+        bytes.append(3, "v3", 4); // 12 bytes: v1 goes
+        assertThat(bytes.bytes()).isEqualTo(8);
+        assertThat(budget.used()).isEqualTo(8);
+        assertThat(bytes.since(1)).contains(List.of("v2", "v3"));
+        assertThat(bytes.since(0)).as("v1 was dropped: a reset, not a gap").isEmpty();
+        bytes.append(4, "v4", 9); // 17 bytes: v2 and v3 go
+        assertThat(bytes.size()).isEqualTo(1);
+        assertThat(bytes.since(3)).contains(List.of("v4"));
+        assertThat(bytes.since(2)).isEmpty();
+    }
+
+    @Test
+    void anEntryLargerThanTheLogEmptiesIt() {
+        ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
+        ChangeLog<String> bytes = new ChangeLog<>(100, 10, budget);
+        bytes.append(1, "v1", 4);
+        bytes.append(2, "v2", 11);
+        assertThat(bytes.size()).isZero();
+        assertThat(bytes.bytes()).isZero();
+        assertThat(budget.used()).isZero();
+        assertThat(bytes.since(1)).isEmpty();
+        bytes.append(3, "v3", 2); // the next change starts a new run
+        assertThat(bytes.since(2)).contains(List.of("v3"));
+        assertThat(bytes.since(1)).isEmpty();
+    }
+
+    @Test
+    void theSharedBudgetMakesTheWriterGiveUpItsOldest() {
+        ChangeLogBudget budget = new ChangeLogBudget(20);
+        ChangeLog<String> idle = new ChangeLog<>(100, 100, budget);
+        ChangeLog<String> busy = new ChangeLog<>(100, 100, budget);
+        idle.append(1, "i1", 12);
+        busy.append(1, "b1", 5);
+        busy.append(2, "b2", 5); // 22 in all: busy drops b1, idle keeps its own
+        assertThat(budget.used()).isEqualTo(17);
+        assertThat(idle.since(0)).contains(List.of("i1"));
+        assertThat(busy.since(1)).contains(List.of("b2"));
+        assertThat(busy.since(0)).isEmpty();
+        busy.append(3, "b3", 9); // 26: even b3 must go, busy is left empty
+        assertThat(busy.size()).isZero();
+        assertThat(budget.used()).isEqualTo(12);
+        idle.clear(); // the idle document left memory: its bytes come back
+        assertThat(budget.used()).isZero();
+        busy.append(4, "b4", 9);
+        assertThat(busy.since(3)).contains(List.of("b4"));
+    }
+
+    @Test
+    void theCapacityStillCountsAndGivesBytesBack() {
+        ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
+        ChangeLog<String> bytes = new ChangeLog<>(2, 1000, budget);
+        for (long v = 1; v <= 50; v++) {
+            bytes.append(v, "v" + v, 3);
+        }
+        assertThat(bytes.bytes()).isEqualTo(6);
+        assertThat(budget.used()).isEqualTo(6);
+        assertThat(bytes.since(48)).contains(List.of("v49", "v50"));
+    }
 }

@@ -1,0 +1,130 @@
+package dev.hookline.server.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hookline.api.HookContext;
+import dev.hookline.api.ServerHooks;
+import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.server.config.ServerConfig;
+import dev.hookline.server.config.ServerConfig.DataLimits;
+import dev.hookline.server.testsupport.WsClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The data limits of issue #9 over real sockets: change logs bounded by bytes per document and in
+ * total (a resume then gets a reset, never a gap), stateless and presence payloads bounded, and
+ * subscriptions per connection bounded. Whoever is under a limit goes on being served.
+ */
+class DataLimitsTest extends LiveServerSupport {
+
+    /** About 1,000 bytes of value: a change frame of about 1,100 bytes. */
+    private static final String KILOBYTE = "x".repeat(1000);
+
+    private static final DataLimits ROOMY = new DataLimits(1_000_000, 10_000_000, 65536, 65536, 1000);
+
+    private void start(DataLimits limits, ServerHooks... hooks) {
+        start(ServerConfig.DEFAULTS.withAddress("127.0.0.1", 0).withData(limits), hooks);
+    }
+
+    /** Writes {@code count} values of about 1 KB to {@code doc}; returns the last version. */
+    private static long writeKilobytes(WsClient writer, String doc, int count) {
+        long version = -1;
+        for (int i = 0; i < count; i++) {
+            version = WsClient.ok(writer.set(doc, "k" + i, text(KILOBYTE))).get("version").asLong();
+        }
+        return version;
+    }
+
+    /** Subscribes to the root resuming from {@code since}; returns the ack (resume: replay or reset). */
+    private JsonNode resume(String doc, long since) {
+        WsClient reader = client();
+        reader.openOk(doc);
+        return WsClient.ok(subscribeSince(reader, doc, "", since));
+    }
+
+    // ---- change log bytes ---------------------------------------------------------------------------
+
+    @Test
+    void aChangeLogOverItsBytesDropsItsOldestChangesAndAResumeFromThemIsAReset() {
+        // 1,000 entries would keep every change; 5,000 bytes keep the last four or so.
+        start(new DataLimits(5_000, 10_000_000, 65536, 65536, 1000));
+        WsClient writer = client();
+        writer.openOk("big");
+        long last = writeKilobytes(writer, "big", 12);
+        assertThat(last).isEqualTo(12);
+        assertThat(server.changeLogBytes()).isPositive().isLessThanOrEqualTo(5_000);
+
+        JsonNode old = resume("big", 1);
+        assertThat(old.get("resume").asText()).as("version 2 was dropped: reset, not a gap").isEqualTo("reset");
+
+        WsClient recent = client();
+        recent.openOk("big");
+        JsonNode replay = WsClient.ok(subscribeSince(recent, "big", "", last - 2));
+        assertThat(replay.get("resume").asText()).isEqualTo("replay");
+        List<Long> versions = new ArrayList<>();
+        versions.add(recent.await("change").get("version").asLong());
+        versions.add(recent.await("change").get("version").asLong());
+        assertThat(versions).containsExactly(last - 1, last);
+        assertThat(recent.collect(f -> is(f, "change"), QUIET)).isEmpty();
+    }
+
+    @Test
+    void theLogsTogetherStayUnderTheTotalTheDocumentWrittenGivesUpItsOwnOldest() {
+        start(new DataLimits(1_000_000, 6_000, 65536, 65536, 1000));
+        WsClient writer = client();
+        writer.openOk("first");
+        writer.openOk("second");
+        writeKilobytes(writer, "first", 4); // about 4,400 bytes
+        long second = writeKilobytes(writer, "second", 4);
+        assertThat(server.changeLogBytes()).isLessThanOrEqualTo(6_000);
+
+        // The first document kept its changes; the second, written while the total was full, kept its newest.
+        assertThat(resume("first", 0).get("resume").asText()).isEqualTo("replay");
+        assertThat(resume("second", second - 1).get("resume").asText()).isEqualTo("replay");
+        assertThat(resume("second", 0).get("resume").asText()).isEqualTo("reset");
+        // Writes go on being acknowledged at the limit.
+        WsClient.ok(writer.set("first", "more", text(KILOBYTE)));
+        assertThat(server.changeLogBytes()).isLessThanOrEqualTo(6_000);
+    }
+
+    @Test
+    void aDocumentLeavingMemoryGivesItsLogBytesBackAndAClosedConnectionHoldsNothing() {
+        start(ROOMY, new ServerHooks() {
+            @Override
+            public void onStoreDocument(StoreDocument store, HookContext context) {
+                // stored: the document may leave memory
+            }
+        });
+        WsClient holder = client();
+        WsClient other = client();
+        holder.openOk("held");
+        other.openOk("held");
+        for (int i = 0; i < 20; i++) {
+            WsClient.ok(holder.subscribe("held", "p" + i));
+        }
+        ObjectNode presence = holder.frame("presence").put("doc", "held");
+        presence.set("state", json("{'cursor':1}"));
+        WsClient.ok(holder.request(presence));
+        other.await("presence");
+        writeKilobytes(holder, "held", 10);
+        assertThat(server.changeLogBytes()).isPositive();
+
+        holder.close();
+        // The others hear the closed connection's presence go; the socket leaves the server.
+        JsonNode cleared = other.await(f -> is(f, "presence") && f.get("conn").asText().equals(id(holder)), "presence");
+        assertThat(cleared.get("state").isNull()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.connectionCount()).isEqualTo(1));
+        other.close();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(server.connectionCount()).isZero();
+            assertThat(server.documentCount()).isZero();
+            assertThat(server.changeLogBytes()).isZero();
+        });
+    }
+}
