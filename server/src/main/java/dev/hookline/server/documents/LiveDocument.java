@@ -21,7 +21,6 @@ import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.Hook;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
-import dev.hookline.server.protocol.Codes;
 import dev.hookline.server.protocol.Json;
 import dev.hookline.server.protocol.Outbound;
 import java.util.ArrayList;
@@ -79,7 +78,8 @@ public final class LiveDocument {
     /** Set while a change's {@code onChange} chain runs: a write from it would interleave the versions. */
     private boolean changing;
     private final Set<Member> members = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Member, List<Subscriber>> subscriptions = new IdentityHashMap<>();
+    /** Each member's subscriptions by id: finding one by id must not cost a walk over all of them. */
+    private final Map<Member, Map<Long, Subscriber>> subscriptions = new IdentityHashMap<>();
     private final SubscriptionIndex<Subscriber> valueSubscribers = new SubscriptionIndex<>();
     private final SubscriptionIndex<Subscriber> keySubscribers = new SubscriptionIndex<>();
     private final Map<String, JsonNode> presence = new LinkedHashMap<>();
@@ -185,10 +185,12 @@ public final class LiveDocument {
         if (!members.remove(member)) {
             return members.isEmpty();
         }
-        for (Subscriber subscriber : subscriptions.getOrDefault(member, List.of())) {
-            (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+        Map<Long, Subscriber> own = subscriptions.remove(member);
+        if (own != null) {
+            for (Subscriber subscriber : own.values()) {
+                (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+            }
         }
-        subscriptions.remove(member);
         if (presence.containsKey(member.connection().id())) {
             updatePresence(member, null);
         }
@@ -396,17 +398,16 @@ public final class LiveDocument {
      * Adds a subscription and brings the member up to date: the acknowledgement, then a snapshot,
      * or the missed changes when {@code since} is still in the change log, or a snapshot marked
      * as a reset when it is not. Live changes follow, in order, since they are sent from this lane.
+     *
+     * @return whether the subscription was added; false when the member already has one with its
+     *         id (the caller answers: it also keeps the count of subscriptions)
      */
-    public void subscribe(Subscriber subscriber, long requestId, long since) {
+    public boolean subscribe(Subscriber subscriber, long requestId, long since) {
         Member member = subscriber.member();
-        List<Subscriber> own = subscriptions.computeIfAbsent(member, m -> new ArrayList<>());
-        for (Subscriber existing : own) {
-            if (existing.id() == subscriber.id()) {
-                member.send(Outbound.error(requestId, name, Codes.CONFLICT, "subscription id " + subscriber.id() + " is in use"));
-                return;
-            }
+        Map<Long, Subscriber> own = subscriptions.computeIfAbsent(member, m -> new LinkedHashMap<>());
+        if (own.putIfAbsent(subscriber.id(), subscriber) != null) {
+            return false;
         }
-        own.add(subscriber);
         String path = subscriber.path();
         long version = state.version();
         if (subscriber.keys()) {
@@ -414,7 +415,7 @@ public final class LiveDocument {
             boolean reset = since >= 0;
             member.send(Outbound.subscribed(requestId, name, path, true, version, reset ? "reset" : "snapshot"));
             member.send(Outbound.keysSnapshot(name, subscriber.id(), path, version, state.keys(path), reset));
-            return;
+            return true;
         }
         valueSubscribers.add(path, subscriber);
         Optional<List<Logged>> missed = since < 0 ? Optional.empty()
@@ -427,11 +428,12 @@ public final class LiveDocument {
                     member.send(logged.frame());
                 }
             }
-            return;
+            return true;
         }
         boolean reset = since >= 0;
         member.send(Outbound.subscribed(requestId, name, path, false, version, reset ? "reset" : "snapshot"));
         member.send(Outbound.snapshot(name, subscriber.id(), path, version, state.get(path), metaUnder(path), reset));
+        return true;
     }
 
     private ObjectNode metaUnder(String path) {
@@ -446,15 +448,18 @@ public final class LiveDocument {
 
     /** Removes the member's subscription made by request {@code id}. @return whether it existed */
     public boolean unsubscribe(Member member, long id) {
-        List<Subscriber> own = subscriptions.getOrDefault(member, List.of());
-        for (Subscriber subscriber : own) {
-            if (subscriber.id() == id) {
-                own.remove(subscriber);
-                (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
-                return true;
-            }
+        Map<Long, Subscriber> own = subscriptions.get(member);
+        Subscriber subscriber = own == null ? null : own.remove(id);
+        if (subscriber == null) {
+            return false;
         }
-        return false;
+        (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+        return true;
+    }
+
+    /** @return how many subscriptions the document holds, of every member (on the lane) */
+    public int subscriptionCount() {
+        return valueSubscribers.size() + keySubscribers.size();
     }
 
     /** Sets or clears ({@code null}) a member's presence and tells the other members. */

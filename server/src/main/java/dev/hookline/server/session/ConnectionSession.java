@@ -273,6 +273,10 @@ public final class ConnectionSession {
 
     private void subscribe(Inbound.Subscribe request) {
         DocumentSession session = session(request.doc(), request.id());
+        int limit = config.data().maxSubscriptionsPerConnection();
+        if (subscriptionCount() >= limit) {
+            throw new ProtocolException(Codes.TOO_MANY, "at most " + limit + " subscriptions per connection", request.id());
+        }
         Subscribe subscribe;
         try {
             subscribe = engine.run(Hooks.ON_SUBSCRIBE, new Subscribe(request.doc(), canonical(request.path(), request.id()),
@@ -284,7 +288,24 @@ public final class ConnectionSession {
         Subscriber subscriber = new Subscriber(session, request.id(), canonical(subscribe.path(), request.id()),
                 request.keys());
         LiveDocument document = session.document();
-        document.lane().submit(() -> document.subscribe(subscriber, request.id(), request.since()));
+        // Counted now, before the document's lane adds it: a burst of subs cannot overtake the limit.
+        session.subscriptionAdded();
+        document.lane().submit(() -> {
+            if (!document.subscribe(subscriber, request.id(), request.since())) {
+                session.subscriptionEnded(); // before the answer: the client's next sub sees the room
+                connection.send(Outbound.error(request.id(), request.doc(), Codes.CONFLICT,
+                        "subscription id " + subscriber.id() + " is in use"));
+            }
+        });
+    }
+
+    /** @return the subscriptions this connection holds, or has on their way, over all its documents */
+    private int subscriptionCount() {
+        int count = 0;
+        for (DocumentSession session : sessions.values()) {
+            count += session.subscriptions();
+        }
+        return count;
     }
 
     private void unsubscribe(Inbound.Unsubscribe request) {
@@ -294,6 +315,7 @@ public final class ConnectionSession {
         if (!existed) {
             throw new ProtocolException(Codes.NOT_FOUND, "no subscription " + request.sub(), request.id());
         }
+        session.subscriptionEnded();
         if (request.id() != null) {
             connection.send(Outbound.ack(request.id()));
         }

@@ -127,4 +127,52 @@ class DataLimitsTest extends LiveServerSupport {
             assertThat(server.changeLogBytes()).isZero();
         });
     }
+
+    // ---- subscriptions per connection ----------------------------------------------------------------
+
+    @Test
+    void subscriptionsOverTheLimitAreRefusedEndedOnesMakeRoomAndOtherConnectionsAreUnaffected() {
+        start(new DataLimits(1_000_000, 10_000_000, 65536, 65536, 5));
+        WsClient ann = client();
+        ann.openOk("one");
+        ann.openOk("two");
+        List<Long> subs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            subs.add(WsClient.ok(ann.subscribe("one", "a" + i)).get("sub").asLong());
+        }
+        WsClient.ok(ann.subscribe("two", "b0"));
+        WsClient.ok(ann.subscribe("two", "b1"));
+
+        ObjectNode sixth = ann.frame("sub").put("doc", "one").put("path", "a9");
+        JsonNode refused = error(ann.request(sixth), 4429);
+        assertThat(refused.get("reason").asText()).isEqualTo("at most 5 subscriptions per connection");
+        assertThat(refused.get("id").asLong()).isEqualTo(sixth.get("id").asLong());
+        // The refused subscription gets nothing.
+        WsClient writer = client();
+        writer.openOk("one");
+        WsClient.ok(writer.set("one", "a9", number(1)));
+        assertThat(ann.collect(f -> is(f, "change") && f.path("path").asText().equals("a9"), QUIET)).isEmpty();
+
+        // Another connection has its own count.
+        for (int i = 0; i < 5; i++) {
+            WsClient.ok(writer.subscribe("one", "w" + i));
+        }
+
+        // Ending one makes room for one.
+        WsClient.ok(ann.request(ann.frame("unsub").put("doc", "one").put("sub", subs.get(0))));
+        WsClient.ok(ann.subscribe("one", "a9"));
+        error(ann.subscribe("one", "a10"), 4429);
+        // A reused id is refused by the document and does not count.
+        ObjectNode reused = ann.frame("sub").put("doc", "one").put("path", "a1");
+        reused.put("id", subs.get(1));
+        JsonNode unsub = WsClient.ok(ann.request(ann.frame("unsub").put("doc", "one").put("sub", subs.get(2))));
+        assertThat(unsub.get("type").asText()).isEqualTo("ack");
+        error(ann.request(reused), 4409);
+        WsClient.ok(ann.subscribe("one", "a11"));
+        // Leaving a document ends its subscriptions.
+        ann.request(ann.frame("leave").put("doc", "two"));
+        WsClient.ok(ann.subscribe("one", "a12"));
+        WsClient.ok(ann.subscribe("one", "a13"));
+        error(ann.subscribe("one", "a14"), 4429);
+    }
 }
