@@ -366,6 +366,7 @@ public final class ConnectionSession {
 
     private void presence(Inbound.Presence request) {
         DocumentSession session = session(request.doc(), request.id());
+        requireAtMost("a presence state", request.state(), config.data().maxPresenceBytes(), request.id());
         Awareness awareness;
         try {
             awareness = engine.run(Hooks.BEFORE_HANDLE_AWARENESS, new Awareness(request.doc(), request.state()), context());
@@ -384,6 +385,7 @@ public final class ConnectionSession {
 
     private void stateless(Inbound.Stateless request) {
         DocumentSession session = session(request.doc(), request.id());
+        requireAtMost("a stateless payload", request.payload(), config.data().maxStatelessBytes(), request.id());
         BroadcastStateless broadcast;
         try {
             Stateless stateless = engine.run(Hooks.ON_STATELESS, new Stateless(request.doc(), request.payload()), context());
@@ -401,6 +403,21 @@ public final class ConnectionSession {
                 connection.send(Outbound.ack(request.id()));
             }
         });
+    }
+
+    /**
+     * Refuses a client's payload over its limit before any hook sees it: it would be kept (presence)
+     * or copied into every member's queue (stateless).
+     */
+    private static void requireAtMost(String what, JsonNode value, int limit, Long id) {
+        if (value == null) {
+            return; // presence cleared
+        }
+        long size = Json.size(value);
+        if (size > limit) {
+            throw new ProtocolException(Codes.PAYLOAD_TOO_LARGE, what + " is at most " + limit + " bytes of JSON, this one is "
+                    + size, id);
+        }
     }
 
     private void token(Inbound.Token request) {

@@ -128,6 +128,64 @@ class DataLimitsTest extends LiveServerSupport {
         });
     }
 
+    // ---- stateless and presence payloads -----------------------------------------------------------
+
+    @Test
+    void aStatelessPayloadOverTheLimitIsRefusedAndNotSentTheConnectionStays() {
+        start(new DataLimits(1_000_000, 10_000_000, 100, 65536, 1000));
+        WsClient ann = client();
+        WsClient bob = client();
+        ann.openOk("room");
+        bob.openOk("room");
+
+        ObjectNode big = ann.frame("stateless").put("doc", "room");
+        big.set("payload", text("y".repeat(200)));
+        JsonNode refused = error(ann.request(big), 4413);
+        assertThat(refused.get("id").asLong()).isEqualTo(big.get("id").asLong());
+        assertThat(refused.get("reason").asText())
+                .isEqualTo("a stateless payload is at most 100 bytes of JSON, this one is 202");
+        assertThat(refused.has("doc")).as("a validation error carries no doc").isFalse();
+        assertThat(bob.collect(f -> is(f, "stateless"), QUIET)).isEmpty();
+
+        // A payload of exactly the limit passes, and both connections are still served.
+        ObjectNode fits = ann.frame("stateless").put("doc", "room");
+        fits.set("payload", text("z".repeat(98)));
+        WsClient.ok(ann.request(fits));
+        assertThat(bob.await("stateless").get("payload").asText()).hasSize(98);
+        ObjectNode back = bob.frame("stateless").put("doc", "room");
+        back.set("payload", json("{'ok':true}"));
+        WsClient.ok(bob.request(back));
+        assertThat(ann.await("stateless").get("payload")).isEqualTo(json("{'ok':true}"));
+    }
+
+    @Test
+    void aPresenceStateOverTheLimitIsRefusedNotKeptNotSent() {
+        start(new DataLimits(1_000_000, 10_000_000, 65536, 100, 1000));
+        WsClient ann = client();
+        WsClient bob = client();
+        ann.openOk("room");
+        bob.openOk("room");
+
+        ObjectNode big = ann.frame("presence").put("doc", "room");
+        big.set("state", json("{'name':'" + "n".repeat(200) + "'}"));
+        JsonNode refused = error(ann.request(big), 4413);
+        assertThat(refused.get("reason").asText()).startsWith("a presence state is at most 100 bytes of JSON, this one is ");
+        assertThat(bob.collect(f -> is(f, "presence"), QUIET)).isEmpty();
+        // Not kept either: a newcomer hears of no state.
+        WsClient cid = client();
+        cid.openOk("room");
+        assertThat(cid.collect(f -> is(f, "presence"), QUIET)).isEmpty();
+
+        ObjectNode small = ann.frame("presence").put("doc", "room");
+        small.set("state", json("{'name':'Ann'}"));
+        WsClient.ok(ann.request(small));
+        assertThat(bob.await("presence").get("state")).isEqualTo(json("{'name':'Ann'}"));
+        // Clearing is always allowed.
+        ObjectNode clear = ann.frame("presence").put("doc", "room");
+        WsClient.ok(ann.request(clear));
+        assertThat(bob.await("presence").get("state").isNull()).isTrue();
+    }
+
     // ---- subscriptions per connection ----------------------------------------------------------------
 
     @Test
