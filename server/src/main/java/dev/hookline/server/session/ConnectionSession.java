@@ -163,7 +163,13 @@ public final class ConnectionSession {
         }
         accepted = false; // frames still queued behind this task are dropped
         for (String doc : sessions.keySet().toArray(new String[0])) {
-            leaveDocument(doc);
+            try {
+                leaveDocument(doc);
+            } catch (RuntimeException e) {
+                // One failed leave must not keep this connection a member of the other documents,
+                // holding their presence, subscriptions and its socket's memory for good.
+                log.error("Connection {} could not leave document '{}' cleanly", connection, doc, e);
+            }
         }
         try {
             engine.run(Hooks.ON_DISCONNECT, new Disconnect(code, reason == null ? "" : reason), context());
