@@ -163,6 +163,10 @@ public final class ConnectionSession {
         }
         accepted = false; // frames still queued behind this task are dropped
         for (String doc : sessions.keySet().toArray(new String[0])) {
+            // An interrupt a hook left set (an earlier onLeave, say) would fail the wait for the
+            // document's lane: the document would never be released. The socket is gone; nothing
+            // here is to be interrupted any more.
+            Thread.interrupted();
             try {
                 leaveDocument(doc);
             } catch (RuntimeException e) {

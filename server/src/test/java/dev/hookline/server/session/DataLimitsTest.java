@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.api.HookContext;
 import dev.hookline.api.ServerHooks;
+import dev.hookline.api.payload.Disconnect;
+import dev.hookline.api.payload.Leave;
 import dev.hookline.api.payload.StoreDocument;
 import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.config.ServerConfig.DataLimits;
@@ -125,6 +127,38 @@ class DataLimitsTest extends LiveServerSupport {
             assertThat(server.connectionCount()).isZero();
             assertThat(server.documentCount()).isZero();
             assertThat(server.changeLogBytes()).isZero();
+        });
+    }
+
+    @Test
+    void aClosedConnectionLeavesEveryDocumentEvenWhenAHookLeftItsThreadInterrupted() {
+        start(ROOMY, new ServerHooks() {
+            @Override
+            public void onLeave(Leave leave, HookContext context) {
+                if (leave.document().equals("first")) {
+                    // Say a plugin's blocking call was interrupted and it kept the flag set, as it should.
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onDisconnect(Disconnect disconnect, HookContext context) {
+                events.add("disconnect");
+            }
+
+        });
+        WsClient closing = client();
+        for (String doc : List.of("first", "second", "third")) {
+            closing.openOk(doc); // unchanged: no store timer will come back for them
+        }
+        assertThat(server.documentCount()).isEqualTo(3);
+
+        closing.close();
+        // It was the last member of each: each document leaves memory, and onDisconnect runs.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(events).contains("disconnect");
+            assertThat(server.connectionCount()).isZero();
+            assertThat(server.documentCount()).isZero();
         });
     }
 
