@@ -123,7 +123,13 @@ public final class LiveDocument {
     private <P> P run(Hook<P> hook, P payload, Connection connection) {
         if (!context.busy()) {
             context.bindConnection(connection);
-            return engine.run(hook, payload, context);
+            try {
+                return engine.run(hook, payload, context);
+            } finally {
+                // Unbound at once: the document outlives the connection, which must not stay
+                // reachable (with its socket and queue) after it closed.
+                context.bindConnection(null);
+            }
         }
         try (CallContext nested = engine.newContext(server, connection)) {
             return engine.run(hook, payload, nested);

@@ -7,15 +7,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.api.HookContext;
 import dev.hookline.api.ServerHooks;
+import dev.hookline.api.Connection;
+import dev.hookline.api.payload.Connected;
 import dev.hookline.api.payload.Disconnect;
 import dev.hookline.api.payload.Leave;
 import dev.hookline.api.payload.StoreDocument;
 import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.config.ServerConfig.DataLimits;
 import dev.hookline.server.testsupport.WsClient;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -160,6 +164,43 @@ class DataLimitsTest extends LiveServerSupport {
             assertThat(server.connectionCount()).isZero();
             assertThat(server.documentCount()).isZero();
         });
+    }
+
+    @Test
+    void aClosedConnectionThatHeldDataAndAFullQueueIsGarbage() throws Exception {
+        List<WeakReference<Connection>> seen = new CopyOnWriteArrayList<>();
+        // The default keep-alive (15 s): its cancelled timer must not hold the connection until it was due.
+        start(ROOMY, new ServerHooks() {
+            @Override
+            public void connected(Connected connected, HookContext context) {
+                seen.add(new WeakReference<>(context.connection().orElseThrow()));
+            }
+        });
+        WsClient holder = client();
+        WsClient writer = client();
+        holder.openOk("held");
+        writer.openOk("held");
+        for (int i = 0; i < 20; i++) {
+            WsClient.ok(holder.subscribe("held", "p" + i));
+        }
+        WsClient.ok(holder.subscribe("held", ""));
+        ObjectNode presence = holder.frame("presence").put("doc", "held");
+        presence.set("state", json("{'cursor':1}"));
+        WsClient.ok(holder.request(presence));
+        // The holder stops reading: changes pile up in its outbound queue.
+        holder.stopReading();
+        writeKilobytes(writer, "held", 200);
+        WeakReference<Connection> held = seen.get(0);
+
+        holder.close();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(server.connectionCount()).isEqualTo(1));
+        // Nothing keeps it: not the document (members, subscriptions, presence), not a timer, not a queue.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            System.gc();
+            return held.get() == null;
+        });
+        // The document still serves the others.
+        WsClient.ok(writer.set("held", "after", number(1)));
     }
 
     // ---- stateless and presence payloads -----------------------------------------------------------
