@@ -213,6 +213,7 @@ public final class Hookline implements AutoCloseable {
             api.documents(documents);
             webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
             metrics.bind(engine, this::connectionCount, this::documentCount, documents::storeStats);
+            metrics.bindChangeLogs(documents.changeLogBudget());
             HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
                     documents, webSockets, virtualThreads, () -> stopping,
                     new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken));

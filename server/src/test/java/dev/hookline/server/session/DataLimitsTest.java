@@ -16,6 +16,10 @@ import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.config.ServerConfig.DataLimits;
 import dev.hookline.server.testsupport.WsClient;
 import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +61,7 @@ class DataLimitsTest extends LiveServerSupport {
     // ---- change log bytes ---------------------------------------------------------------------------
 
     @Test
-    void aChangeLogOverItsBytesDropsItsOldestChangesAndAResumeFromThemIsAReset() {
+    void aChangeLogOverItsBytesDropsItsOldestChangesAndAResumeFromThemIsAReset() throws Exception {
         // 1,000 entries would keep every change; 5,000 bytes keep the last four or so.
         start(new DataLimits(5_000, 10_000_000, 65536, 65536, 1000));
         WsClient writer = client();
@@ -65,6 +69,11 @@ class DataLimitsTest extends LiveServerSupport {
         long last = writeKilobytes(writer, "big", 12);
         assertThat(last).isEqualTo(12);
         assertThat(server.changeLogBytes()).isPositive().isLessThanOrEqualTo(5_000);
+        // Operators see it in /metrics.
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("hookline_change_log_bytes " + (double) server.changeLogBytes())
+                .contains("hookline_change_log_limit_bytes 1.0E7");
 
         JsonNode old = resume("big", 1);
         assertThat(old.get("resume").asText()).as("version 2 was dropped: reset, not a gap").isEqualTo("reset");
