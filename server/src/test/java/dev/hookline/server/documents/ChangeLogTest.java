@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 class ChangeLogTest {
 
     private final ChangeLog<String> log = new ChangeLog<>(3);
+    /** Shared by {@link #tenBytes} alone: what it holds. */
+    private final ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
+    /** 100 entries, but 10 bytes. */
+    private final ChangeLog<String> tenBytes = new ChangeLog<>(100, 10, budget);
 
     private void appendVersions(long from, long to) {
         for (long v = from; v <= to; v++) {
@@ -117,35 +121,31 @@ class ChangeLogTest {
 
     @Test
     void bytesBoundDropTheOldestAndKeepTheRunUnbroken() {
-        ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
-        ChangeLog<String> bytes = new ChangeLog<>(100, 10, budget);
-        bytes.append(1, "v1", 4);
-        bytes.append(2, "v2", 4);
-        assertThat(bytes.since(0)).contains(List.of("v1", "v2"));
-        bytes.append(3, "v3", 4); // 12 bytes: v1 goes
-        assertThat(bytes.bytes()).isEqualTo(8);
+        tenBytes.append(1, "v1", 4);
+        tenBytes.append(2, "v2", 4);
+        assertThat(tenBytes.since(0)).contains(List.of("v1", "v2"));
+        tenBytes.append(3, "v3", 4); // 12 bytes: v1 goes
+        assertThat(tenBytes.bytes()).isEqualTo(8);
         assertThat(budget.used()).isEqualTo(8);
-        assertThat(bytes.since(1)).contains(List.of("v2", "v3"));
-        assertThat(bytes.since(0)).as("v1 was dropped: a reset, not a gap").isEmpty();
-        bytes.append(4, "v4", 9); // 17 bytes: v2 and v3 go
-        assertThat(bytes.size()).isEqualTo(1);
-        assertThat(bytes.since(3)).contains(List.of("v4"));
-        assertThat(bytes.since(2)).isEmpty();
+        assertThat(tenBytes.since(1)).contains(List.of("v2", "v3"));
+        assertThat(tenBytes.since(0)).as("v1 was dropped: a reset, not a gap").isEmpty();
+        tenBytes.append(4, "v4", 9); // 17 bytes: v2 and v3 go
+        assertThat(tenBytes.size()).isEqualTo(1);
+        assertThat(tenBytes.since(3)).contains(List.of("v4"));
+        assertThat(tenBytes.since(2)).isEmpty();
     }
 
     @Test
     void anEntryLargerThanTheLogEmptiesIt() {
-        ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
-        ChangeLog<String> bytes = new ChangeLog<>(100, 10, budget);
-        bytes.append(1, "v1", 4);
-        bytes.append(2, "v2", 11);
-        assertThat(bytes.size()).isZero();
-        assertThat(bytes.bytes()).isZero();
+        tenBytes.append(1, "v1", 4);
+        tenBytes.append(2, "v2", 11);
+        assertThat(tenBytes.size()).isZero();
+        assertThat(tenBytes.bytes()).isZero();
         assertThat(budget.used()).isZero();
-        assertThat(bytes.since(1)).isEmpty();
-        bytes.append(3, "v3", 2); // the next change starts a new run
-        assertThat(bytes.since(2)).contains(List.of("v3"));
-        assertThat(bytes.since(1)).isEmpty();
+        assertThat(tenBytes.since(1)).isEmpty();
+        tenBytes.append(3, "v3", 2); // the next change starts a new run
+        assertThat(tenBytes.since(2)).contains(List.of("v3"));
+        assertThat(tenBytes.since(1)).isEmpty();
     }
 
     @Test

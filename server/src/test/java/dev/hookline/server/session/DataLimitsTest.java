@@ -51,11 +51,16 @@ class DataLimitsTest extends LiveServerSupport {
         return version;
     }
 
+    /** A client that opened {@code doc}. */
+    private WsClient member(String doc) {
+        WsClient client = client();
+        client.openOk(doc);
+        return client;
+    }
+
     /** Subscribes to the root resuming from {@code since}; returns the ack (resume: replay or reset). */
     private JsonNode resume(String doc, long since) {
-        WsClient reader = client();
-        reader.openOk(doc);
-        return WsClient.ok(subscribeSince(reader, doc, "", since));
+        return WsClient.ok(subscribeSince(member(doc), doc, "", since));
     }
 
     // ---- change log bytes ---------------------------------------------------------------------------
@@ -123,9 +128,7 @@ class DataLimitsTest extends LiveServerSupport {
         for (int i = 0; i < 20; i++) {
             WsClient.ok(holder.subscribe("held", "p" + i));
         }
-        ObjectNode presence = holder.frame("presence").put("doc", "held");
-        presence.set("state", json("{'cursor':1}"));
-        WsClient.ok(holder.request(presence));
+        WsClient.ok(presence(holder, "held", json("{'cursor':1}")));
         other.await("presence");
         writeKilobytes(holder, "held", 10);
         assertThat(server.changeLogBytes()).isPositive();
@@ -193,9 +196,7 @@ class DataLimitsTest extends LiveServerSupport {
             WsClient.ok(holder.subscribe("held", "p" + i));
         }
         WsClient.ok(holder.subscribe("held", ""));
-        ObjectNode presence = holder.frame("presence").put("doc", "held");
-        presence.set("state", json("{'cursor':1}"));
-        WsClient.ok(holder.request(presence));
+        WsClient.ok(presence(holder, "held", json("{'cursor':1}")));
         // The holder stops reading: changes pile up in its outbound queue.
         holder.stopReading();
         writeKilobytes(writer, "held", 200);
@@ -217,42 +218,29 @@ class DataLimitsTest extends LiveServerSupport {
     @Test
     void aStatelessPayloadOverTheLimitIsRefusedAndNotSentTheConnectionStays() {
         start(new DataLimits(1_000_000, 10_000_000, 100, 65536, 1000));
-        WsClient ann = client();
-        WsClient bob = client();
-        ann.openOk("room");
-        bob.openOk("room");
+        WsClient ann = member("room");
+        WsClient bob = member("room");
 
-        ObjectNode big = ann.frame("stateless").put("doc", "room");
-        big.set("payload", text("y".repeat(200)));
-        JsonNode refused = error(ann.request(big), 4413);
-        assertThat(refused.get("id").asLong()).isEqualTo(big.get("id").asLong());
+        JsonNode refused = error(stateless(ann, "room", text("y".repeat(200))), 4413);
         assertThat(refused.get("reason").asText())
                 .isEqualTo("a stateless payload is at most 100 bytes of JSON, this one is 202");
         assertThat(refused.has("doc")).as("a validation error carries no doc").isFalse();
         assertThat(bob.collect(f -> is(f, "stateless"), QUIET)).isEmpty();
 
         // A payload of exactly the limit passes, and both connections are still served.
-        ObjectNode fits = ann.frame("stateless").put("doc", "room");
-        fits.set("payload", text("z".repeat(98)));
-        WsClient.ok(ann.request(fits));
+        WsClient.ok(stateless(ann, "room", text("z".repeat(98))));
         assertThat(bob.await("stateless").get("payload").asText()).hasSize(98);
-        ObjectNode back = bob.frame("stateless").put("doc", "room");
-        back.set("payload", json("{'ok':true}"));
-        WsClient.ok(bob.request(back));
+        WsClient.ok(stateless(bob, "room", json("{'ok':true}")));
         assertThat(ann.await("stateless").get("payload")).isEqualTo(json("{'ok':true}"));
     }
 
     @Test
     void aPresenceStateOverTheLimitIsRefusedNotKeptNotSent() {
         start(new DataLimits(1_000_000, 10_000_000, 65536, 100, 1000));
-        WsClient ann = client();
-        WsClient bob = client();
-        ann.openOk("room");
-        bob.openOk("room");
+        WsClient ann = member("room");
+        WsClient bob = member("room");
 
-        ObjectNode big = ann.frame("presence").put("doc", "room");
-        big.set("state", json("{'name':'" + "n".repeat(200) + "'}"));
-        JsonNode refused = error(ann.request(big), 4413);
+        JsonNode refused = error(presence(ann, "room", json("{'name':'" + "n".repeat(200) + "'}")), 4413);
         assertThat(refused.get("reason").asText()).startsWith("a presence state is at most 100 bytes of JSON, this one is ");
         assertThat(bob.collect(f -> is(f, "presence"), QUIET)).isEmpty();
         // Not kept either: a newcomer hears of no state.
@@ -260,13 +248,10 @@ class DataLimitsTest extends LiveServerSupport {
         cid.openOk("room");
         assertThat(cid.collect(f -> is(f, "presence"), QUIET)).isEmpty();
 
-        ObjectNode small = ann.frame("presence").put("doc", "room");
-        small.set("state", json("{'name':'Ann'}"));
-        WsClient.ok(ann.request(small));
+        WsClient.ok(presence(ann, "room", json("{'name':'Ann'}")));
         assertThat(bob.await("presence").get("state")).isEqualTo(json("{'name':'Ann'}"));
         // Clearing is always allowed.
-        ObjectNode clear = ann.frame("presence").put("doc", "room");
-        WsClient.ok(ann.request(clear));
+        WsClient.ok(presence(ann, "room", null));
         assertThat(bob.await("presence").get("state").isNull()).isTrue();
     }
 
