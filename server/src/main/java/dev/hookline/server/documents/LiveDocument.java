@@ -85,7 +85,8 @@ public final class LiveDocument {
     private final Map<String, JsonNode> presence = new LinkedHashMap<>();
 
     LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize,
-                 long changeLogMaxBytes, ChangeLogBudget changeLogBudget, StoreTiming storeTiming, ScheduledExecutorService scheduler, StoreCounters storeCounters,
+                 long changeLogMaxBytes, ChangeLogBudget changeLogBudget, StoreTiming storeTiming,
+                 ScheduledExecutorService scheduler, StoreCounters storeCounters,
                  dev.hookline.server.observe.TrafficMeters meters, Consumer<LiveDocument> forget) {
         this.storeSchedule = new StoreSchedule(storeTiming);
         this.scheduler = scheduler;
@@ -461,11 +462,6 @@ public final class LiveDocument {
         }
         (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
         return true;
-    }
-
-    /** @return how many subscriptions the document holds, of every member (on the lane) */
-    public int subscriptionCount() {
-        return valueSubscribers.size() + keySubscribers.size();
     }
 
     /** Sets or clears ({@code null}) a member's presence and tells the other members. */
