@@ -3,8 +3,8 @@ package dev.hookline.client;
 /**
  * A request the server (or the client, on the server's behalf) refused, with the protocol's code
  * and reason: {@code 4400} bad request, {@code 4401} unauthorized, {@code 4403} forbidden,
- * {@code 4404} not open or not found, {@code 4409} conflict, {@code 4429} too many, {@code 4500}
- * internal... (see {@code docs/protocol.md}, "Error and close codes").
+ * {@code 4404} not open or not found, {@code 4409} conflict, {@code 4413} payload too large,
+ * {@code 4429} too many, {@code 4500} internal... (see {@code docs/protocol.md}, "Error and close codes").
  *
  * <p>When the connection closes before a request was answered, the request fails with the close
  * code (for example {@code 1006} when the socket dropped, {@code 4408} after an idle timeout,

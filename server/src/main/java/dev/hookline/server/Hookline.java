@@ -207,11 +207,13 @@ public final class Hookline implements AutoCloseable {
                 }
             }
             config = configure(settings.config);
-            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(), config.store(), ticker,
+            documents = new DocumentRegistry(engine, api, virtualThreads, config.changeLogSize(),
+                    config.data().maxChangeLogBytes(), config.data().maxChangeLogBytesTotal(), config.store(), ticker,
                     metrics.traffic());
             api.documents(documents);
             webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
             metrics.bind(engine, this::connectionCount, this::documentCount, documents::storeStats);
+            metrics.bindChangeLogs(documents.changeLogBudget());
             HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
                     documents, webSockets, virtualThreads, () -> stopping,
                     new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken));
@@ -310,6 +312,11 @@ public final class Hookline implements AutoCloseable {
     /** @return the documents in memory now */
     public int documentCount() {
         return documents == null ? 0 : documents.size();
+    }
+
+    /** @return the bytes of changes the documents' change logs hold now, all together */
+    public long changeLogBytes() {
+        return documents == null ? 0 : documents.changeLogBudget().used();
     }
 
     /**

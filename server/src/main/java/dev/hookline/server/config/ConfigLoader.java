@@ -392,13 +392,27 @@ public final class ConfigLoader {
             throw new ConfigException(st.key("retryMax"), "must not be shorter than server.store.retryMin ("
                     + Durations.format(retryMin) + "), got " + Durations.format(retryMax));
         }
+        ServerConfig.DataLimits data = bindDataLimits(s, d.data());
         try {
             return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
                     maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace,
-                    new ServerConfig.StoreTiming(debounce, maxDelay, retryMin, retryMax));
+                    new ServerConfig.StoreTiming(debounce, maxDelay, retryMin, retryMax), data);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("server", e.getMessage(), e); // every rule is checked above; a safety net
         }
+    }
+
+    /** The data limits; the change log bounds may be {@code auto}: derived from the heap ({@code d}'s values). */
+    private static ServerConfig.DataLimits bindDataLimits(Keys s, ServerConfig.DataLimits d) {
+        long maxChangeLogBytes = s.integerOrAuto("maxChangeLogBytes", d.maxChangeLogBytes(), 1, Long.MAX_VALUE);
+        long maxChangeLogBytesTotal = s.integerOrAuto("maxChangeLogBytesTotal", d.maxChangeLogBytesTotal(), 1,
+                Long.MAX_VALUE);
+        int maxStatelessBytes = (int) s.integer("maxStatelessBytes", d.maxStatelessBytes(), 1, Integer.MAX_VALUE);
+        int maxPresenceBytes = (int) s.integer("maxPresenceBytes", d.maxPresenceBytes(), 1, Integer.MAX_VALUE);
+        int maxSubscriptions = (int) s.integer("maxSubscriptionsPerConnection", d.maxSubscriptionsPerConnection(), 1,
+                Integer.MAX_VALUE);
+        return new ServerConfig.DataLimits(maxChangeLogBytes, maxChangeLogBytesTotal, maxStatelessBytes,
+                maxPresenceBytes, maxSubscriptions);
     }
 
     private static Map<String, PluginSettings> bindPluginSections(JsonNode node) {
@@ -532,6 +546,20 @@ public final class ConfigLoader {
         long integer(String name, long fallback, long min, long max) {
             Long value = optionalInteger(name, min, max);
             return value == null ? fallback : value;
+        }
+
+        /** A whole number, or the text {@code auto} for {@code auto} (a default the server derives). */
+        long integerOrAuto(String name, long auto, long min, long max) {
+            JsonNode value = value(name);
+            if (value != null && value.isTextual() && value.asText().strip().equalsIgnoreCase("auto")) {
+                return auto;
+            }
+            try {
+                return integer(name, auto, min, max);
+            } catch (ConfigException e) {
+                throw new ConfigException(key(name), "must be auto or a whole number " + range(min, max) + ", got "
+                        + describe(value), e);
+            }
         }
 
         Long optionalInteger(String name, long min, long max) {

@@ -44,7 +44,10 @@ final class ConfigSchema {
 
     static final Section SERVER = section("server", "host", "port", "webSocketPath", "maxFrameBytes", "maxOpenDocuments",
             "maxQueuedFrames", "maxOutboundBytes", "maxOutboundFrames", "keepAliveInterval", "idleTimeout", "changeLogSize",
-            "shutdownGrace", "store", STORE);
+            "shutdownGrace", "store", STORE,
+            // data limits: how much one document or connection may make the server hold
+            "maxChangeLogBytes", "maxChangeLogBytesTotal", "maxStatelessBytes", "maxPresenceBytes",
+            "maxSubscriptionsPerConnection");
 
     static final Section HOOKS = section("hooks", "defaultTimeout");
 

@@ -20,11 +20,13 @@ import java.util.Objects;
  * @param changeLogSize        changes kept per document to let reconnecting clients catch up
  * @param shutdownGrace        how long a stop waits for connections to close and documents to be stored
  * @param store                when changed documents are stored, and how failed stores are retried
+ * @param data                 how much data documents and sessions may hold: change log bytes, payload sizes,
+ *                             subscriptions
  */
 public record ServerConfig(String host, int port, String webSocketPath, int maxFrameBytes, int maxOpenDocuments,
                            int maxQueuedFrames, long maxOutboundBytes, int maxOutboundFrames,
                            Duration keepAliveInterval, Duration idleTimeout, int changeLogSize,
-                           Duration shutdownGrace, StoreTiming store) {
+                           Duration shutdownGrace, StoreTiming store, DataLimits data) {
 
     /**
      * When a changed document is stored: {@code debounce} after its last change, and at the latest
@@ -61,14 +63,67 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
     }
 
     /**
+     * How much data one document or one connection may make the server hold. A limit reached
+     * refuses or trims what is over it and nothing else: everyone under it goes on being served.
+     *
+     * @param maxChangeLogBytes             bytes of encoded changes one document's change log keeps (oldest
+     *                                      dropped beyond); a client resuming from a dropped version gets a reset
+     * @param maxChangeLogBytesTotal        bytes of encoded changes all change logs together keep; the document
+     *                                      being written drops its oldest changes while the total is over it
+     * @param maxStatelessBytes             largest stateless payload (as JSON, UTF-8) a client may send (4413 beyond)
+     * @param maxPresenceBytes              largest presence state (as JSON, UTF-8) a client may set (4413 beyond)
+     * @param maxSubscriptionsPerConnection subscriptions one connection may hold over all its documents (4429 beyond)
+     */
+    public record DataLimits(long maxChangeLogBytes, long maxChangeLogBytesTotal, int maxStatelessBytes,
+                             int maxPresenceBytes, int maxSubscriptionsPerConnection) {
+
+        /** The cap of {@link #maxChangeLogBytes} derived from the heap: enough for 1,000 changes of 64 KiB. */
+        static final long CHANGE_LOG_BYTES_CAP = 64L * 1024 * 1024;
+
+        /** The defaults for this JVM's heap ({@link Runtime#maxMemory()}): see {@link #forHeap}. */
+        public static final DataLimits DEFAULTS = forHeap(Runtime.getRuntime().maxMemory());
+
+        /**
+         * The defaults for a heap of {@code heapBytes}. The change logs together get a quarter of the
+         * heap, which leaves three quarters for the documents themselves, outbound queues and
+         * connections; one document gets a sixteenth of the heap, at most 64 MiB, so that one busy
+         * document cannot take the whole quarter alone. Presence and stateless payloads get 64 KiB
+         * (1/16 of the default frame: a cursor or a name is well under 1 KiB, and a stateless
+         * message is copied into the queue of every member). 1,000 subscriptions per connection is
+         * about 15 on each of 64 open documents, a few MiB of index at most.
+         */
+        public static DataLimits forHeap(long heapBytes) {
+            long heap = Math.max(heapBytes, 16L * 1024 * 1024);
+            return new DataLimits(Math.min(CHANGE_LOG_BYTES_CAP, heap / 16), heap / 4, 64 * 1024, 64 * 1024, 1000);
+        }
+
+        /** Validates every value and names the one that is wrong. */
+        public DataLimits {
+            atLeastOne("maxChangeLogBytes", maxChangeLogBytes);
+            atLeastOne("maxChangeLogBytesTotal", maxChangeLogBytesTotal);
+            atLeastOne("maxStatelessBytes", maxStatelessBytes);
+            atLeastOne("maxPresenceBytes", maxPresenceBytes);
+            atLeastOne("maxSubscriptionsPerConnection", maxSubscriptionsPerConnection);
+        }
+
+        // Not ServerConfig.positive: calling the outer class would initialize it, and its DEFAULTS
+        // need this class's DEFAULTS, still null while this class initializes first.
+        private static void atLeastOne(String name, long value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+        }
+    }
+
+    /**
      * Port 1234 on every interface, WebSocket at {@code /ws}, 1 MiB frames, 64 open documents and
      * 256 queued frames per connection, 16 MiB or 50,000 frames queued outbound, a ping every
      * 15 s, idle after 45 s, 1,000 changes kept per document, 30 s to shut down, stores per
-     * {@link StoreTiming#DEFAULTS}.
+     * {@link StoreTiming#DEFAULTS}, data limits per {@link DataLimits#DEFAULTS}.
      */
     public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 1234, "/ws", 1024 * 1024, 64, 256,
             16L * 1024 * 1024, 50_000, Duration.ofSeconds(15), Duration.ofSeconds(45), 1000, Duration.ofSeconds(30),
-            StoreTiming.DEFAULTS);
+            StoreTiming.DEFAULTS, DataLimits.DEFAULTS);
 
     /** Validates every value and names the one that is wrong. */
     public ServerConfig {
@@ -78,6 +133,7 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(data, "data");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, not " + port);
         }
@@ -115,37 +171,44 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
     /** @return a copy listening on another host and port */
     public ServerConfig withAddress(String host, int port) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
     }
 
     /** @return a copy with other limits on frames and queues */
     public ServerConfig withLimits(int maxFrameBytes, int maxOpenDocuments, int maxQueuedFrames, long maxOutboundBytes,
                                    int maxOutboundFrames) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
     }
 
     /** @return a copy with another keep-alive rhythm */
     public ServerConfig withKeepAlive(Duration interval, Duration idleTimeout) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace, store);
+                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace, store, data);
     }
 
     /** @return a copy keeping another number of changes per document */
     public ServerConfig withChangeLogSize(int changeLogSize) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
     }
 
     /** @return a copy with another shutdown grace */
     public ServerConfig withShutdownGrace(Duration shutdownGrace) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
     }
 
     /** @return a copy with other store timing */
     public ServerConfig withStore(StoreTiming store) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+    }
+
+    /** @return a copy with other data limits */
+    public ServerConfig withData(DataLimits data) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                data);
     }
 }

@@ -31,6 +31,8 @@ public final class DocumentRegistry {
     private final ServerApi server;
     private final Executor executor;
     private final int changeLogSize;
+    private final long changeLogMaxBytes;
+    private final ChangeLogBudget changeLogBudget;
     private final StoreTiming storeTiming;
     private final ScheduledExecutorService scheduler;
     private final StoreCounters storeCounters;
@@ -46,12 +48,22 @@ public final class DocumentRegistry {
      */
     public DocumentRegistry(HookEngine engine, ServerApi server, Executor executor, int changeLogSize,
                             StoreTiming storeTiming, ScheduledExecutorService scheduler) {
-        this(engine, server, executor, changeLogSize, storeTiming, scheduler, TrafficMeters.NOOP);
+        this(engine, server, executor, changeLogSize, ChangeLogBudget.UNLIMITED, ChangeLogBudget.UNLIMITED, storeTiming,
+                scheduler, TrafficMeters.NOOP);
     }
 
-    /** As above, counting broadcast fan-out and store durations in {@code meters}. */
+    /**
+     * As above, with the change logs bounded by bytes too, counting broadcast fan-out and store
+     * durations in {@code meters}.
+     *
+     * @param changeLogMaxBytes      bytes of changes kept per document
+     * @param changeLogMaxBytesTotal bytes of changes kept by all documents together
+     */
     public DocumentRegistry(HookEngine engine, ServerApi server, Executor executor, int changeLogSize,
-                            StoreTiming storeTiming, ScheduledExecutorService scheduler, TrafficMeters meters) {
+                            long changeLogMaxBytes, long changeLogMaxBytesTotal, StoreTiming storeTiming,
+                            ScheduledExecutorService scheduler, TrafficMeters meters) {
+        this.changeLogMaxBytes = changeLogMaxBytes;
+        this.changeLogBudget = new ChangeLogBudget(changeLogMaxBytesTotal);
         this.meters = meters;
         this.storeCounters = new StoreCounters(meters::stored);
         this.engine = engine;
@@ -60,6 +72,11 @@ public final class DocumentRegistry {
         this.changeLogSize = changeLogSize;
         this.storeTiming = storeTiming;
         this.scheduler = scheduler;
+    }
+
+    /** @return the bytes the documents' change logs hold together, and their limit */
+    public ChangeLogBudget changeLogBudget() {
+        return changeLogBudget;
     }
 
     /** @return how stores went since start */
@@ -85,8 +102,8 @@ public final class DocumentRegistry {
 
     private LiveDocument create(String name) {
         SerialLane lane = new SerialLane("document " + name, executor);
-        return new LiveDocument(name, lane, engine, server, changeLogSize, storeTiming, scheduler, storeCounters, meters,
-                this::forget);
+        return new LiveDocument(name, lane, engine, server, changeLogSize, changeLogMaxBytes, changeLogBudget, storeTiming,
+                scheduler, storeCounters, meters, this::forget);
     }
 
     /** Unloads the document, on its lane, if nobody has it open any more. */

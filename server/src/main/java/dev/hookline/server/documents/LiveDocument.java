@@ -85,13 +85,15 @@ public final class LiveDocument {
     /** Set while a change's {@code onChange} chain runs: a write from it would interleave the versions. */
     private boolean changing;
     private final Set<Member> members = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final Map<Member, List<Subscriber>> subscriptions = new IdentityHashMap<>();
+    /** Each member's subscriptions by id: finding one by id must not cost a walk over all of them. */
+    private final Map<Member, Map<Long, Subscriber>> subscriptions = new IdentityHashMap<>();
     private final SubscriptionIndex<Subscriber> valueSubscribers = new SubscriptionIndex<>();
     private final SubscriptionIndex<Subscriber> keySubscribers = new SubscriptionIndex<>();
     private final Map<String, JsonNode> presence = new LinkedHashMap<>();
 
     LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize,
-                 StoreTiming storeTiming, ScheduledExecutorService scheduler, StoreCounters storeCounters,
+                 long changeLogMaxBytes, ChangeLogBudget changeLogBudget, StoreTiming storeTiming,
+                 ScheduledExecutorService scheduler, StoreCounters storeCounters,
                  dev.hookline.server.observe.TrafficMeters meters, Consumer<LiveDocument> forget) {
         this.storeSchedule = new StoreSchedule(storeTiming);
         this.scheduler = scheduler;
@@ -103,7 +105,7 @@ public final class LiveDocument {
         this.engine = engine;
         this.server = server;
         this.context = engine.newContext(server, null);
-        this.changes = new ChangeLog<>(changeLogSize);
+        this.changes = new ChangeLog<>(changeLogSize, changeLogMaxBytes, changeLogBudget);
     }
 
     /** @return the document name */
@@ -134,7 +136,13 @@ public final class LiveDocument {
     private <P> P run(HookChain<P> chain, P payload, Connection connection) {
         if (!context.busy()) {
             context.bindConnection(connection);
-            return chain.run(payload, context);
+            try {
+                return chain.run(payload, context);
+            } finally {
+                // Unbound at once: the document outlives the connection, which must not stay
+                // reachable (with its socket and queue) after it closed.
+                context.bindConnection(null);
+            }
         }
         try (CallContext nested = engine.newContext(server, connection)) {
             return chain.run(payload, nested);
@@ -207,10 +215,12 @@ public final class LiveDocument {
         if (!members.remove(member)) {
             return members.isEmpty();
         }
-        for (Subscriber subscriber : subscriptions.getOrDefault(member, List.of())) {
-            (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+        Map<Long, Subscriber> own = subscriptions.remove(member);
+        if (own != null) {
+            for (Subscriber subscriber : own.values()) {
+                (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+            }
         }
-        subscriptions.remove(member);
         if (presence.containsKey(member.connection().id())) {
             updatePresence(member, null);
         }
@@ -393,7 +403,8 @@ public final class LiveDocument {
         storeSchedule.changed(System.nanoTime());
         scheduleStoreCheck();
         byte[] frame = Outbound.change(name, change.version(), op, change.path(), change.value(), change.meta(), origin);
-        changes.append(change.version(), new Logged(change.path(), frame));
+        // The frame is the bulk of what the log keeps: its length is the entry's weight, counted once.
+        changes.append(change.version(), new Logged(change.path(), frame), frame.length);
         fannedOut = 0;
         long version = change.version();
         valueSubscribers.forEachTouched(change.path(), (subscribedPath, subscriber) -> {
@@ -467,17 +478,16 @@ public final class LiveDocument {
      * Adds a subscription and brings the member up to date: the acknowledgement, then a snapshot,
      * or the missed changes when {@code since} is still in the change log, or a snapshot marked
      * as a reset when it is not. Live changes follow, in order, since they are sent from this lane.
+     *
+     * @return whether the subscription was added; false when the member already has one with its
+     *         id (the caller answers: it also keeps the count of subscriptions)
      */
-    public void subscribe(Subscriber subscriber, long requestId, long since) {
+    public boolean subscribe(Subscriber subscriber, long requestId, long since) {
         Member member = subscriber.member();
-        List<Subscriber> own = subscriptions.computeIfAbsent(member, m -> new ArrayList<>());
-        for (Subscriber existing : own) {
-            if (existing.id() == subscriber.id()) {
-                member.send(Outbound.error(requestId, name, Codes.CONFLICT, "subscription id " + subscriber.id() + " is in use"));
-                return;
-            }
+        Map<Long, Subscriber> own = subscriptions.computeIfAbsent(member, m -> new LinkedHashMap<>());
+        if (own.putIfAbsent(subscriber.id(), subscriber) != null) {
+            return false;
         }
-        own.add(subscriber);
         String path = subscriber.path();
         long version = state.version();
         if (subscriber.keys()) {
@@ -485,7 +495,7 @@ public final class LiveDocument {
             boolean reset = since >= 0;
             member.send(Outbound.subscribed(requestId, name, path, true, version, reset ? "reset" : "snapshot"));
             member.send(Outbound.keysSnapshot(name, subscriber.id(), path, version, state.keys(path), reset));
-            return;
+            return true;
         }
         valueSubscribers.add(path, subscriber);
         Optional<List<Logged>> missed = since < 0 ? Optional.empty()
@@ -498,11 +508,12 @@ public final class LiveDocument {
                     member.send(logged.frame());
                 }
             }
-            return;
+            return true;
         }
         boolean reset = since >= 0;
         member.send(Outbound.subscribed(requestId, name, path, false, version, reset ? "reset" : "snapshot"));
         member.send(Outbound.snapshot(name, subscriber.id(), path, version, state.get(path), metaUnder(path), reset));
+        return true;
     }
 
     private ObjectNode metaUnder(String path) {
@@ -517,15 +528,13 @@ public final class LiveDocument {
 
     /** Removes the member's subscription made by request {@code id}. @return whether it existed */
     public boolean unsubscribe(Member member, long id) {
-        List<Subscriber> own = subscriptions.getOrDefault(member, List.of());
-        for (Subscriber subscriber : own) {
-            if (subscriber.id() == id) {
-                own.remove(subscriber);
-                (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
-                return true;
-            }
+        Map<Long, Subscriber> own = subscriptions.get(member);
+        Subscriber subscriber = own == null ? null : own.remove(id);
+        if (subscriber == null) {
+            return false;
         }
-        return false;
+        (subscriber.keys() ? keySubscribers : valueSubscribers).remove(subscriber.path(), subscriber);
+        return true;
     }
 
     /** Sets or clears ({@code null}) a member's presence and tells the other members. */
@@ -558,8 +567,12 @@ public final class LiveDocument {
         }
     }
 
-    /** Closes the document's hook context (when it left memory for good). */
+    /**
+     * Closes the document's hook context and gives its change log's bytes back to the shared
+     * budget (when it left memory for good; on the lane).
+     */
     void closeContext() {
         context.close();
+        changes.clear();
     }
 }

@@ -1,5 +1,6 @@
 package dev.hookline.server.observe;
 
+import dev.hookline.server.documents.ChangeLogBudget;
 import dev.hookline.server.documents.StoreCounters;
 import dev.hookline.server.hooks.HookEngine;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -96,6 +97,22 @@ public final class ServerMetrics implements AutoCloseable {
         HookMeters hookMeters = new HookMeters(engine, registry);
         hookMeters.refresh();
         hooks = hookMeters;
+    }
+
+    /**
+     * Registers the gauges of the change logs: the bytes they hold together now, and the most
+     * they may hold ({@code server.maxChangeLogBytesTotal}).
+     */
+    public void bindChangeLogs(ChangeLogBudget budget) {
+        if (!enabled()) {
+            return;
+        }
+        Gauge.builder("hookline.change.log", budget, ChangeLogBudget::used).baseUnit("bytes")
+                .description("Bytes of changes the documents' change logs hold now, all together")
+                .strongReference(true).register(registry);
+        Gauge.builder("hookline.change.log.limit", budget, ChangeLogBudget::limit).baseUnit("bytes")
+                .description("Bytes of changes the change logs may hold together (server.maxChangeLogBytesTotal)")
+                .strongReference(true).register(registry);
     }
 
     /**

@@ -24,6 +24,8 @@ public final class Codes {
     public static final int TIMEOUT = 4408;
     /** The document is already open on this connection. */
     public static final int CONFLICT = 4409;
+    /** A payload over its limit: a stateless payload or a presence state (nothing is sent on). */
+    public static final int PAYLOAD_TOO_LARGE = 4413;
     /** A limit was reached: open documents per connection, queued frames. */
     public static final int TOO_MANY = 4429;
     /** A hook failed (an exception other than a reject), or the server failed. */

@@ -38,6 +38,35 @@ public final class Json {
         }
     }
 
+    /**
+     * @return how many bytes the node is as UTF-8 JSON (as {@link #bytes} would write it), counted
+     *         as it is written, without keeping them
+     */
+    public static long size(JsonNode node) {
+        ByteCounter counter = new ByteCounter();
+        try {
+            MAPPER.writeValue(counter, node);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e);
+        }
+        return counter.count;
+    }
+
+    /** An output stream that only counts. */
+    private static final class ByteCounter extends java.io.OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
     /** @return the node as JSON text */
     public static String text(JsonNode node) {
         try {

@@ -179,7 +179,17 @@ public final class ConnectionSession {
         }
         accepted = false; // frames still queued behind this task are dropped
         for (String doc : sessions.keySet().toArray(new String[0])) {
-            leaveDocument(doc);
+            // An interrupt a hook left set (an earlier onLeave, say) would fail the wait for the
+            // document's lane: the document would never be released. The socket is gone; nothing
+            // here is to be interrupted any more.
+            Thread.interrupted();
+            try {
+                leaveDocument(doc);
+            } catch (RuntimeException e) {
+                // One failed leave must not keep this connection a member of the other documents,
+                // holding their presence, subscriptions and its socket's memory for good.
+                log.error("Connection {} could not leave document '{}' cleanly", connection, doc, e);
+            }
         }
         try {
             engine.run(Hooks.ON_DISCONNECT, new Disconnect(code, reason == null ? "" : reason), context());
@@ -289,6 +299,10 @@ public final class ConnectionSession {
 
     private void subscribe(Inbound.Subscribe request) {
         DocumentSession session = session(request.doc(), request.id());
+        int limit = config.data().maxSubscriptionsPerConnection();
+        if (subscriptionCount() >= limit) {
+            throw new ProtocolException(Codes.TOO_MANY, "at most " + limit + " subscriptions per connection", request.id());
+        }
         Subscribe subscribe;
         try {
             subscribe = engine.run(Hooks.ON_SUBSCRIBE, new Subscribe(request.doc(), canonical(request.path(), request.id()),
@@ -300,7 +314,24 @@ public final class ConnectionSession {
         Subscriber subscriber = new Subscriber(session, request.id(), canonical(subscribe.path(), request.id()),
                 request.keys());
         LiveDocument document = session.document();
-        document.lane().submit(() -> document.subscribe(subscriber, request.id(), request.since()));
+        // Counted now, before the document's lane adds it: a burst of subs cannot overtake the limit.
+        session.subscriptionAdded();
+        document.lane().submit(() -> {
+            if (!document.subscribe(subscriber, request.id(), request.since())) {
+                session.subscriptionEnded(); // before the answer: the client's next sub sees the room
+                connection.send(Outbound.error(request.id(), request.doc(), Codes.CONFLICT,
+                        "subscription id " + subscriber.id() + " is in use"));
+            }
+        });
+    }
+
+    /** @return the subscriptions this connection holds, or has on their way, over all its documents */
+    private int subscriptionCount() {
+        int count = 0;
+        for (DocumentSession session : sessions.values()) {
+            count += session.subscriptions();
+        }
+        return count;
     }
 
     private void unsubscribe(Inbound.Unsubscribe request) {
@@ -310,6 +341,7 @@ public final class ConnectionSession {
         if (!existed) {
             throw new ProtocolException(Codes.NOT_FOUND, "no subscription " + request.sub(), request.id());
         }
+        session.subscriptionEnded();
         if (request.id() != null) {
             connection.send(Outbound.ack(request.id()));
         }
@@ -360,6 +392,7 @@ public final class ConnectionSession {
 
     private void presence(Inbound.Presence request) {
         DocumentSession session = session(request.doc(), request.id());
+        requireAtMost("a presence state", request.state(), config.data().maxPresenceBytes(), request.id());
         Awareness awareness;
         try {
             awareness = engine.run(Hooks.BEFORE_HANDLE_AWARENESS, new Awareness(request.doc(), request.state()), context());
@@ -378,6 +411,7 @@ public final class ConnectionSession {
 
     private void stateless(Inbound.Stateless request) {
         DocumentSession session = session(request.doc(), request.id());
+        requireAtMost("a stateless payload", request.payload(), config.data().maxStatelessBytes(), request.id());
         BroadcastStateless broadcast;
         try {
             Stateless stateless = engine.run(Hooks.ON_STATELESS, new Stateless(request.doc(), request.payload()), context());
@@ -395,6 +429,21 @@ public final class ConnectionSession {
                 connection.send(Outbound.ack(request.id()));
             }
         });
+    }
+
+    /**
+     * Refuses a client's payload over its limit before any hook sees it: it would be kept (presence)
+     * or copied into every member's queue (stateless).
+     */
+    private static void requireAtMost(String what, JsonNode value, int limit, Long id) {
+        if (value == null) {
+            return; // presence cleared
+        }
+        long size = Json.size(value);
+        if (size > limit) {
+            throw new ProtocolException(Codes.PAYLOAD_TOO_LARGE, what + " is at most " + limit + " bytes of JSON, this one is "
+                    + size, id);
+        }
     }
 
     private void token(Inbound.Token request) {

@@ -4,6 +4,7 @@ import dev.hookline.api.Connection;
 import dev.hookline.server.documents.LiveDocument;
 import dev.hookline.server.documents.Member;
 import dev.hookline.server.transport.ClientConnection;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A connection's session on one open document: the member the document sends to. */
 final class DocumentSession implements Member {
@@ -13,6 +14,11 @@ final class DocumentSession implements Member {
     private volatile boolean readOnly;
     /** The last change version sent; touched only on the document's lane. */
     private long lastChangeSent = -1;
+    /**
+     * Subscriptions held or on their way: counted up on the connection's lane when a {@code sub}
+     * is passed on, down on either lane when one ends or is refused.
+     */
+    private final AtomicInteger subscriptions = new AtomicInteger();
 
     DocumentSession(ClientConnection connection, LiveDocument document, boolean readOnly) {
         this.connection = connection;
@@ -51,5 +57,20 @@ final class DocumentSession implements Member {
 
     void readOnly(boolean readOnly) {
         this.readOnly = readOnly;
+    }
+
+    /** @return the subscriptions this session holds or has on their way to the document */
+    int subscriptions() {
+        return subscriptions.get();
+    }
+
+    /** A subscription is on its way to the document. */
+    void subscriptionAdded() {
+        subscriptions.incrementAndGet();
+    }
+
+    /** A subscription ended, or the document refused it. */
+    void subscriptionEnded() {
+        subscriptions.decrementAndGet();
     }
 }

@@ -71,6 +71,11 @@ class ConfigLoaderTest {
                   changeLogSize: 10
                   shutdownGrace: 1m
                   store: {debounce: 100ms, maxDelay: 1s, retryMin: 200ms, retryMax: PT2M}
+                  maxChangeLogBytes: 3000000
+                  maxChangeLogBytesTotal: 40000000
+                  maxStatelessBytes: 500
+                  maxPresenceBytes: 600
+                  maxSubscriptionsPerConnection: 70
                 hooks: {defaultTimeout: 3s}
                 plugins: {directory: /opt/plugins, watch: false}
                 data: {directory: /var/lib/hookline}
@@ -79,7 +84,8 @@ class ConfigLoaderTest {
         assertThat(config.server()).isEqualTo(new ServerConfig("127.0.0.1", 8080, "/socket", 2048, 8, 16, 10_000_000_000L,
                 100, Duration.ofMillis(500), Duration.ofSeconds(2), 10, Duration.ofMinutes(1),
                 new ServerConfig.StoreTiming(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(200),
-                        Duration.ofMinutes(2))));
+                        Duration.ofMinutes(2)),
+                new ServerConfig.DataLimits(3_000_000, 40_000_000, 500, 600, 70)));
         assertThat(config.hookTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.pluginsDirectory()).isEqualTo(Path.of("/opt/plugins"));
         assertThat(config.watchPlugins()).isFalse();
@@ -88,6 +94,41 @@ class ConfigLoaderTest {
         assertThat(config.adminEnabled()).isTrue();
         assertThat(config.metricsEnabled()).isFalse();
         assertThat(config.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void theChangeLogBoundsTakeAutoForTheHeapDerivedDefaults() throws IOException {
+        ServerConfig.DataLimits auto = load("""
+                server: {maxChangeLogBytes: auto, maxChangeLogBytesTotal: AUTO}
+                """, Map.of()).server().data();
+        assertThat(auto).isEqualTo(ServerConfig.DataLimits.DEFAULTS);
+        // The environment spells the longer key out in full: TOTAL is not read as a fifth word of the shorter one.
+        ServerConfig.DataLimits fromEnv = load("", Map.of("HOOKLINE_SERVER_MAX_CHANGE_LOG_BYTES_TOTAL", "5000000",
+                "HOOKLINE_SERVER_MAX_CHANGE_LOG_BYTES", "auto")).server().data();
+        assertThat(fromEnv.maxChangeLogBytesTotal()).isEqualTo(5_000_000);
+        assertThat(fromEnv.maxChangeLogBytes()).isEqualTo(ServerConfig.DataLimits.DEFAULTS.maxChangeLogBytes());
+        failure("server: {maxChangeLogBytes: lots}")
+                .hasMessageStartingWith("server.maxChangeLogBytes: must be auto or a whole number >= 1, got \"lots\"");
+        failure("server: {maxChangeLogBytesTotal: 0}")
+                .hasMessageStartingWith("server.maxChangeLogBytesTotal: must be auto or a whole number >= 1, got 0");
+        failure("server: {maxSubscriptionsPerConnection: 0}")
+                .hasMessageStartingWith("server.maxSubscriptionsPerConnection: must be >= 1, got 0");
+    }
+
+    @Test
+    void theHeapDerivedDefaultsScaleWithTheHeapAndCapOneDocument() {
+        long mib = 1024L * 1024;
+        // -Xmx512m, the heap of the attack in issue #9: 32 MiB per document, 128 MiB in all.
+        ServerConfig.DataLimits small = ServerConfig.DataLimits.forHeap(512 * mib);
+        assertThat(small.maxChangeLogBytes()).isEqualTo(32 * mib);
+        assertThat(small.maxChangeLogBytesTotal()).isEqualTo(128 * mib);
+        // A large heap: one document still keeps at most 64 MiB.
+        ServerConfig.DataLimits large = ServerConfig.DataLimits.forHeap(8192 * mib);
+        assertThat(large.maxChangeLogBytes()).isEqualTo(64 * mib);
+        assertThat(large.maxChangeLogBytesTotal()).isEqualTo(2048 * mib);
+        assertThat(large.maxStatelessBytes()).isEqualTo(65536);
+        assertThat(large.maxPresenceBytes()).isEqualTo(65536);
+        assertThat(large.maxSubscriptionsPerConnection()).isEqualTo(1000);
     }
 
     @Nested

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 class ChangeLogTest {
 
     private final ChangeLog<String> log = new ChangeLog<>(3);
+    /** Shared by {@link #tenBytes} alone: what it holds. */
+    private final ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
+    /** 100 entries, but 10 bytes. */
+    private final ChangeLog<String> tenBytes = new ChangeLog<>(100, 10, budget);
 
     private void appendVersions(long from, long to) {
         for (long v = from; v <= to; v++) {
@@ -113,5 +117,67 @@ class ChangeLogTest {
         assertThat(one.since(0)).contains(List.of("v1"));
         assertThat(one.since(1)).contains(List.of());
         assertThat(one.since(-1)).isEmpty();
+    }
+
+    @Test
+    void bytesBoundDropTheOldestAndKeepTheRunUnbroken() {
+        tenBytes.append(1, "v1", 4);
+        tenBytes.append(2, "v2", 4);
+        assertThat(tenBytes.since(0)).contains(List.of("v1", "v2"));
+        tenBytes.append(3, "v3", 4); // 12 bytes: v1 goes
+        assertThat(tenBytes.bytes()).isEqualTo(8);
+        assertThat(budget.used()).isEqualTo(8);
+        assertThat(tenBytes.since(1)).contains(List.of("v2", "v3"));
+        assertThat(tenBytes.since(0)).as("v1 was dropped: a reset, not a gap").isEmpty();
+        tenBytes.append(4, "v4", 9); // 17 bytes: v2 and v3 go
+        assertThat(tenBytes.size()).isEqualTo(1);
+        assertThat(tenBytes.since(3)).contains(List.of("v4"));
+        assertThat(tenBytes.since(2)).isEmpty();
+    }
+
+    @Test
+    void anEntryLargerThanTheLogEmptiesIt() {
+        tenBytes.append(1, "v1", 4);
+        tenBytes.append(2, "v2", 11);
+        assertThat(tenBytes.size()).isZero();
+        assertThat(tenBytes.bytes()).isZero();
+        assertThat(budget.used()).isZero();
+        assertThat(tenBytes.since(1)).isEmpty();
+        tenBytes.append(3, "v3", 2); // the next change starts a new run
+        assertThat(tenBytes.since(2)).contains(List.of("v3"));
+        assertThat(tenBytes.since(1)).isEmpty();
+    }
+
+    @Test
+    void theSharedBudgetMakesTheWriterGiveUpItsOldest() {
+        ChangeLogBudget budget = new ChangeLogBudget(20);
+        ChangeLog<String> idle = new ChangeLog<>(100, 100, budget);
+        ChangeLog<String> busy = new ChangeLog<>(100, 100, budget);
+        idle.append(1, "i1", 12);
+        busy.append(1, "b1", 5);
+        busy.append(2, "b2", 5); // 22 in all: busy drops b1, idle keeps its own
+        assertThat(budget.used()).isEqualTo(17);
+        assertThat(idle.since(0)).contains(List.of("i1"));
+        assertThat(busy.since(1)).contains(List.of("b2"));
+        assertThat(busy.since(0)).isEmpty();
+        busy.append(3, "b3", 9); // 26: even b3 must go, busy is left empty
+        assertThat(busy.size()).isZero();
+        assertThat(budget.used()).isEqualTo(12);
+        idle.clear(); // the idle document left memory: its bytes come back
+        assertThat(budget.used()).isZero();
+        busy.append(4, "b4", 9);
+        assertThat(busy.since(3)).contains(List.of("b4"));
+    }
+
+    @Test
+    void theCapacityStillCountsAndGivesBytesBack() {
+        ChangeLogBudget budget = new ChangeLogBudget(ChangeLogBudget.UNLIMITED);
+        ChangeLog<String> bytes = new ChangeLog<>(2, 1000, budget);
+        for (long v = 1; v <= 50; v++) {
+            bytes.append(v, "v" + v, 3);
+        }
+        assertThat(bytes.bytes()).isEqualTo(6);
+        assertThat(budget.used()).isEqualTo(6);
+        assertThat(bytes.since(48)).contains(List.of("v49", "v50"));
     }
 }

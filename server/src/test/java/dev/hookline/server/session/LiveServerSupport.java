@@ -87,6 +87,20 @@ abstract class LiveServerSupport {
         return client.request(frame);
     }
 
+    /** Sends a presence state ({@code null}: clears it); returns the ack or error. */
+    static JsonNode presence(WsClient client, String doc, JsonNode state) {
+        ObjectNode frame = client.frame("presence").put("doc", doc);
+        frame.set("state", state);
+        return client.request(frame);
+    }
+
+    /** Sends a stateless payload; returns the ack or error. */
+    static JsonNode stateless(WsClient client, String doc, JsonNode payload) {
+        ObjectNode frame = client.frame("stateless").put("doc", doc);
+        frame.set("payload", payload);
+        return client.request(frame);
+    }
+
     static JsonNode delete(WsClient client, String doc, String path) {
         return client.request(client.frame("delete").put("doc", doc).put("path", path));
     }

@@ -19,18 +19,6 @@ import org.junit.jupiter.api.Test;
 /** Presence (awareness) and stateless messages between the members of a document. */
 class PresenceAndStatelessTest extends LiveServerSupport {
 
-    private static JsonNode presence(WsClient client, String doc, JsonNode state) {
-        ObjectNode frame = client.frame("presence").put("doc", doc);
-        frame.set("state", state);
-        return client.request(frame);
-    }
-
-    private static JsonNode stateless(WsClient client, String doc, JsonNode payload) {
-        ObjectNode frame = client.frame("stateless").put("doc", doc);
-        frame.set("payload", payload);
-        return client.request(frame);
-    }
-
     private static boolean isPresence(JsonNode frame) {
         return is(frame, "presence");
     }
