@@ -109,7 +109,15 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create the plugins folder " + pluginsDir + ": " + e.getMessage(), e);
         }
-        for (Path path : candidates(pluginsDir)) {
+        java.util.Set<Path> found;
+        try {
+            found = PluginFolder.list(pluginsDir).keySet();
+        } catch (IOException e) {
+            // Starting with no plugins would start without the storage they give: refuse instead.
+            throw new IllegalStateException("cannot list the plugins folder " + pluginsDir + ": "
+                    + PluginFolder.describe(e), e);
+        }
+        for (Path path : found) {
             PluginStaging.Staged staged;
             try {
                 staged = staging.stage(path);
@@ -140,24 +148,6 @@ public final class PluginHost implements AutoCloseable {
     }
 
     // ---- run-time changes -----------------------------------------------------------------------
-
-    /** The plugin files of a folder: regular {@code .jar} and {@code .zip} files, not hidden, by name. */
-    static List<Path> candidates(Path folder) {
-        List<Path> found = new ArrayList<>();
-        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
-            entries.filter(PluginHost::isCandidate).sorted().forEach(found::add);
-        } catch (IOException e) {
-            log.error("Cannot list the plugins folder {}: {}", folder, e.toString());
-        }
-        return found;
-    }
-
-    /** @return whether the file is one the host loads: a {@code .jar} or {@code .zip} not starting with a dot */
-    static boolean isCandidate(Path file) {
-        String name = file.getFileName().toString();
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        return !name.startsWith(".") && (lower.endsWith(".jar") || lower.endsWith(".zip")) && Files.isRegularFile(file);
-    }
 
     /**
      * Loads, starts and installs one plugin (from a staged copy of {@code path}).

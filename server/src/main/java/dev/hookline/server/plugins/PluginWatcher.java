@@ -100,6 +100,7 @@ public final class PluginWatcher implements AutoCloseable {
     private final Map<Path, Pending> pending = new TreeMap<>();
     private final Map<Path, Long> missingSince = new TreeMap<>();
     private final Set<Path> suspects = new HashSet<>();
+    private final ScanTrouble trouble;
     private volatile long scans;
 
     private PluginWatcher(PluginHost host, Duration settle, Duration rescan) throws IOException {
@@ -108,6 +109,7 @@ public final class PluginWatcher implements AutoCloseable {
         this.settleNanos = settle.toNanos();
         this.brokenAfterNanos = Math.max(4 * settleNanos, Duration.ofSeconds(2).toNanos());
         this.rescanNanos = rescan.toNanos();
+        this.trouble = new ScanTrouble(dir.toString());
         this.watchService = dir.getFileSystem().newWatchService();
         dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
@@ -139,6 +141,14 @@ public final class PluginWatcher implements AutoCloseable {
     /** @return how many times the folder was compared so far (for tests and diagnostics) */
     public long scans() {
         return scans;
+    }
+
+    /**
+     * @return how many looks at the folder or at a plugin file failed with an I/O error (out of
+     *         descriptors, for instance); each was abandoned and retried, nothing was unloaded for it
+     */
+    public long failedScans() {
+        return trouble.failures();
     }
 
     /** Stops watching; waits for a change in progress to finish. */
@@ -238,19 +248,23 @@ public final class PluginWatcher implements AutoCloseable {
         }
     }
 
-    /** Compares the folder with what is loaded and acts on what has settled. */
+    /**
+     * Compares the folder with what is loaded and acts on what has settled. A scan whose listing
+     * fails is abandoned: an I/O error says nothing about which files are there, so nothing is
+     * unloaded (or loaded) because of it.
+     */
     private void scan() {
         scans++;
         long now = System.nanoTime();
         Map<Path, Signature> present = new TreeMap<>();
-        for (Path file : PluginHost.candidates(dir)) {
-            try {
-                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                present.put(file, new Signature(attrs.size(), attrs.lastModifiedTime().toMillis()));
-            } catch (IOException e) {
-                // gone since the listing
-            }
+        try {
+            PluginFolder.list(dir).forEach((file, attrs) ->
+                    present.put(file, new Signature(attrs.size(), attrs.lastModifiedTime().toMillis())));
+        } catch (IOException e) {
+            trouble.failed("list the plugins folder " + dir, e);
+            return;
         }
+        trouble.recovered();
         pending.keySet().retainAll(present.keySet());
         suspects.retainAll(present.keySet());
 
@@ -272,7 +286,12 @@ public final class PluginWatcher implements AutoCloseable {
             if (stable < settleNanos) {
                 return;
             }
-            if (!opensAsZip(file) && stable < brokenAfterNanos) {
+            Boolean zip = opensAsZip(file);
+            if (zip == null) {
+                pending.put(file, new Pending(sig.size(), sig.mtime(), now, p.forced())); // settle again later
+                return;
+            }
+            if (!zip && stable < brokenAfterNanos) {
                 return; // probably still being written; if it stays this way, the host says why
             }
             ready.add(file);
@@ -304,10 +323,15 @@ public final class PluginWatcher implements AutoCloseable {
         }
     }
 
-    private static boolean opensAsZip(Path file) {
+    /** @return whether the file opens as a zip, or {@code null} when an I/O error (not its bytes) says nothing */
+    private Boolean opensAsZip(Path file) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             return zip.size() >= 0;
         } catch (IOException e) {
+            if (PluginFolder.isEnvironmental(e, file)) {
+                trouble.failed("open " + file, e);
+                return null;
+            }
             return false;
         }
     }
@@ -317,9 +341,14 @@ public final class PluginWatcher implements AutoCloseable {
         PluginStaging.Staged staged;
         try {
             staged = host.stage(file);
-        } catch (IOException e) {
-            log.debug("Cannot copy {} yet: {}", file, e.toString());
-            pending.remove(file); // the next scan looks again
+        } catch (IOException | java.io.UncheckedIOException e) {
+            if (PluginFolder.isEnvironmental(e, file)) {
+                trouble.failed("copy " + file + " for loading", e instanceof IOException io ? io
+                        : ((java.io.UncheckedIOException) e).getCause());
+            } else {
+                log.debug("Cannot copy {} yet: {}", file, e.toString());
+            }
+            pending.remove(file); // the next scan looks again; what is loaded stays
             return;
         }
         if (staged.size() != p.size() || staged.mtime() != p.mtime()) {
@@ -339,6 +368,12 @@ public final class PluginWatcher implements AutoCloseable {
         try {
             descriptor = host.descriptorOf(staged);
         } catch (RuntimeException e) {
+            if (PluginFolder.isEnvironmental(e, file)) {
+                // Not a verdict on the plugin: keep what runs, do not remember these bytes, look again later.
+                host.discard(staged);
+                trouble.failed("read the plugin descriptor of " + file, ioCause(e));
+                return;
+            }
             descriptor = null;
         }
         if (descriptor == null) {
@@ -368,7 +403,7 @@ public final class PluginWatcher implements AutoCloseable {
             apply(file, staged, id, dependsOn, false);
         } else if (owner.path().equals(file)) {
             apply(file, staged, id, dependsOn, true);
-        } else if (missingSince.containsKey(owner.path()) || !Files.exists(owner.path())) {
+        } else if (missingSince.containsKey(owner.path()) || PluginFolder.isGone(owner.path())) {
             log.debug("{} replaces {} (plugin '{}')", file.getFileName(), owner.path().getFileName(), id);
             forget(owner.path());
             apply(file, staged, id, dependsOn, true);
@@ -391,9 +426,24 @@ public final class PluginWatcher implements AutoCloseable {
             markUnloaded();
             retryDependents(id);
         } catch (PluginLoadException e) {
-            remember(file, staged, id, State.FAILED, dependsOn);
+            if (PluginFolder.isEnvironmental(e, file)) {
+                // An I/O error, not the plugin: these bytes are not remembered, so the next scans try again.
+                trouble.failed((reload ? "reload " : "load ") + file, ioCause(e));
+            } else {
+                remember(file, staged, id, State.FAILED, dependsOn);
+            }
             markUnloaded();
         }
+    }
+
+    /** @return the I/O error among the causes (there is one when {@link PluginFolder#isEnvironmental} said so) */
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return new IOException(e.toString(), e);
     }
 
     private void remember(Path file, PluginStaging.Staged staged, String id, State state, List<String> dependsOn) {
@@ -404,6 +454,17 @@ public final class PluginWatcher implements AutoCloseable {
 
     /** A file has been gone long enough: unload its plugin, or hand its id to a file that waited for it. */
     private void remove(Path file) {
+        // Listings say a file is missing; only the file itself can confirm it is gone.
+        try {
+            BasicFileAttributes attrs = PluginFolder.attributesIfPresent(file);
+            if (attrs != null && attrs.isRegularFile()) {
+                missingSince.remove(file); // it is there after all
+                return;
+            }
+        } catch (IOException e) {
+            trouble.failed("check whether " + file + " was removed", e);
+            return; // ask again at the next scan
+        }
         Known k = known.get(file);
         forget(file);
         String id = host.loadedFrom(file);
