@@ -151,7 +151,10 @@ public final class PluginWatcher implements AutoCloseable {
         return trouble.failures();
     }
 
-    /** Stops watching; waits for a change in progress to finish. */
+    /**
+     * Stops watching; waits for a change in progress to finish, at most 30 s, and not at all when
+     * plugin code called {@code System.exit} in it (the thread never comes back then).
+     */
     @Override
     public void close() {
         running = false;
@@ -160,12 +163,8 @@ public final class PluginWatcher implements AutoCloseable {
         } catch (IOException e) {
             log.debug("Closing the watch service: {}", e.toString());
         }
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (Thread.currentThread() != thread && !ExitAware.join(thread, Duration.ofSeconds(30))) {
+            log.warn("The plugin folder watcher did not stop: it is held by {}", ExitAware.describe(thread));
         }
     }
 
