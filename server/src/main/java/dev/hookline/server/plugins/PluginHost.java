@@ -66,7 +66,8 @@ public final class PluginHost implements AutoCloseable {
     private final Duration closeGrace;
     private final HostPluginManager manager;
     private final ScheduledExecutorService closer;
-    private final Set<HostPluginClassLoader> closing = ConcurrentHashMap.newKeySet();
+    private final Map<HostPluginClassLoader, java.time.Instant> closing = new ConcurrentHashMap<>(); // -> unloaded at
+    private final LeakWatch leaks;
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
     private final StopDeferral stops = new StopDeferral();
@@ -83,9 +84,12 @@ public final class PluginHost implements AutoCloseable {
     private volatile List<PluginProblem> problemsView = List.of();
     private volatile boolean closed;
 
-    /** A host whose old class loaders close 30 s after a reload or unload. */
+    /** How long an unloaded plugin's class loader stays open by default. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
+
+    /** A host whose old class loaders close {@link #CLOSE_GRACE} after a reload or unload. */
     public PluginHost(Path pluginsDir, HookEngine engine) {
-        this(pluginsDir, engine, Duration.ofSeconds(30));
+        this(pluginsDir, engine, CLOSE_GRACE);
     }
 
     /**
@@ -101,6 +105,9 @@ public final class PluginHost implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("hookline-plugin-closer").factory());
         this.manager = new HostPluginManager(this.pluginsDir, Version.release(), this::closeLater, stops);
         this.staging = new PluginStaging(this.pluginsDir);
+        // Checked after the grace, then again as often (1 s to 30 s apart): see LeakWatch.
+        this.leaks = new LeakWatch(closer, closeGrace.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : closeGrace.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : closeGrace);
     }
 
     /** @return the plugins folder */
@@ -352,6 +359,14 @@ public final class PluginHost implements AutoCloseable {
         return pluginsView;
     }
 
+    /**
+     * @return the plugins unloaded (or replaced by a reload) that are still in memory after their
+     *         grace period and a garbage collection, with the threads that hold them; oldest first
+     */
+    public List<LeakedPlugin> leaked() {
+        return leaks.leaked();
+    }
+
     /** @return the plugins skipped at start or on a later load, with their reasons */
     public List<PluginProblem> problems() {
         return problemsView;
@@ -487,7 +502,7 @@ public final class PluginHost implements AutoCloseable {
         }
         plugins.clear();
         closer.shutdownNow();
-        for (HostPluginClassLoader loader : List.copyOf(closing)) {
+        for (HostPluginClassLoader loader : List.copyOf(closing.keySet())) {
             closeNow(loader);
         }
         staging.deleteAll();
@@ -736,7 +751,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void closeLater(HostPluginClassLoader loader) {
-        if (!closing.add(loader)) {
+        if (closing.putIfAbsent(loader, java.time.Instant.now()) != null) {
             return;
         }
         try {
@@ -747,13 +762,18 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void closeNow(HostPluginClassLoader loader) {
-        if (closing.remove(loader)) {
+        java.time.Instant unloadedAt = closing.remove(loader);
+        if (unloadedAt != null) {
             try {
                 loader.closeNow();
             } catch (IOException e) {
                 log.warn("Could not close a plugin class loader", e);
             }
+            Path source = staging.sourceOf(loader.pluginPath());
             staging.discard(loader.pluginPath()); // nothing reads the copy any more
+            if (!closed) {
+                leaks.watch(loader, source, unloadedAt); // from now on nothing of ours should hold it
+            }
         }
     }
 }
