@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A file gone for {@code settle} is unloaded, unless a new file with its id is still settling
  *       (then the two become one reload; at most {@code 2 × rescan} is waited for it).</li>
  *   <li>A plugin that failed because a dependency was missing is retried when the dependency loads.</li>
+ *   <li>An I/O error is never taken for a removal or a broken file ({@link PluginFolder}): a scan
+ *       whose listing fails is abandoned, a file is only gone when a listing that worked misses it
+ *       and its own stat says so, and a copy or read that fails for the environment (out of
+ *       descriptors, say) is retried later. Failures are counted ({@link #failedScans()}) and
+ *       logged without flooding ({@link ScanTrouble}).</li>
  * </ul>
  * All the work runs on one platform daemon thread; {@link #close()} stops it.
  */
