@@ -5,10 +5,12 @@ import static dev.hookline.server.testsupport.TestPlugins.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.server.testsupport.ServerProcess;
+import dev.hookline.server.testsupport.WsClient;
 import dev.hookline.testkit.PluginJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Java 21+, but it must never deadlock the shutdown that follows: the server, in a JVM of its own,
  * exits instead of hanging alive and serving nothing.
  */
-@Timeout(value = 150, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class PluginSystemExitTest {
 
     /** Far more than a clean exit needs; a deadlocked one never gets there. */
@@ -68,6 +70,29 @@ class PluginSystemExitTest {
             assertThat(server.output()).contains("Hookline stopped")
                     .contains("Plugins not all stopped: their stop() methods are held by thread 'hookline-plugin-stop', "
                             + "which is inside System.exit");
+        }
+    }
+
+    @Test
+    void aHookThatCallsSystemExitEndsTheProcessInsteadOfHangingIt() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        plugin("quitter", 100, """
+                    @Override
+                    public Update onUpdate(Update update, HookContext context) {
+                        System.exit(5);
+                        return null;
+                    }
+                """).writeTo(plugins);
+        try (ServerProcess server = ServerProcess.start(plugins, dir.resolve("server.log"));
+             WsClient client = WsClient.connectWelcomed(server.port())) {
+            client.openOk("board");
+            client.send(client.frame("set").put("doc", "board").put("path", "title").set("value", TextNode.valueOf("x")));
+
+            // The shutdown waits for the hook that never returns until the engine gives up on it
+            // (its deadline and then some): bounded, but longer than the cases above.
+            assertThat(server.process().waitFor(2 * EXIT_WITHIN_SECONDS, TimeUnit.SECONDS))
+                    .as("the process exits; log:\n" + server.output()).isTrue();
+            assertThat(server.process().exitValue()).as("the hook's exit status").isEqualTo(5);
         }
     }
 }
