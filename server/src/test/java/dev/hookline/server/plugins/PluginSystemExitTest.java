@@ -10,6 +10,7 @@ import dev.hookline.testkit.PluginJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginSystemExitTest {
 
     /** Far more than a clean exit needs; a deadlocked one never gets there. */
-    private static final long EXIT_WITHIN_SECONDS = 60;
+    private static final Duration EXIT_WITHIN = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -49,9 +50,7 @@ class PluginSystemExitTest {
         try (ServerProcess server = ServerProcess.start(plugins, dir.resolve("server.log"))) {
             Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
 
-            assertThat(server.process().waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS))
-                    .as("the process exits; log:\n" + server.output()).isTrue();
-            assertThat(server.process().exitValue()).as("the plugin's exit status").isEqualTo(3);
+            assertThat(server.awaitExit(EXIT_WITHIN)).as("the plugin's exit status").isEqualTo(3);
             assertThat(server.output()).contains("Hookline stopped")
                     .contains("Plugins not stopped: the plugin host is held by thread 'hookline-plugin-watcher', "
                             + "which is inside System.exit");
@@ -65,8 +64,7 @@ class PluginSystemExitTest {
         try (ServerProcess server = ServerProcess.start(plugins, dir.resolve("server.log"))) {
             server.process().destroy(); // SIGTERM
 
-            assertThat(server.process().waitFor(EXIT_WITHIN_SECONDS, TimeUnit.SECONDS))
-                    .as("the process exits; log:\n" + server.output()).isTrue();
+            server.awaitExit(EXIT_WITHIN);
             assertThat(server.output()).contains("Hookline stopped")
                     .contains("Plugins not all stopped: their stop() methods are held by thread 'hookline-plugin-stop', "
                             + "which is inside System.exit");
@@ -90,9 +88,7 @@ class PluginSystemExitTest {
 
             // The shutdown waits for the hook that never returns until the engine gives up on it
             // (its deadline and then some): bounded, but longer than the cases above.
-            assertThat(server.process().waitFor(2 * EXIT_WITHIN_SECONDS, TimeUnit.SECONDS))
-                    .as("the process exits; log:\n" + server.output()).isTrue();
-            assertThat(server.process().exitValue()).as("the hook's exit status").isEqualTo(5);
+            assertThat(server.awaitExit(EXIT_WITHIN.multipliedBy(2))).as("the hook's exit status").isEqualTo(5);
         }
     }
 }

@@ -67,6 +67,17 @@ public final class ServerProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /**
+     * Waits for the process to end, failing (with its log) if it is still alive after {@code atMost}.
+     *
+     * @return its exit status
+     */
+    public int awaitExit(Duration atMost) throws IOException, InterruptedException {
+        assertThat(process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .as("the server process exits within " + atMost + "; log:\n" + output()).isTrue();
+        return process.exitValue();
+    }
+
     private void awaitHealthy() {
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
