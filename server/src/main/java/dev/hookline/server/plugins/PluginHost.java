@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *       swaps the engine's chains atomically. On a reload the old version keeps serving until the
  *       new one is installed, and its class loader stays open for a grace period so chains that
  *       started on the old snapshot can finish.</li>
+ *   <li>Plugin code is not trusted to return: {@link #close()} never waits for ever for a load in
+ *       progress or a {@code stop()}, even one that called {@code System.exit} ({@link ExitAware}).</li>
+ *   <li>An unloaded plugin still in memory after its grace period is reported ({@link #leaked()}).</li>
  * </ul>
  */
 public final class PluginHost implements AutoCloseable {
@@ -66,7 +70,7 @@ public final class PluginHost implements AutoCloseable {
     private final Duration closeGrace;
     private final HostPluginManager manager;
     private final ScheduledExecutorService closer;
-    private final Map<HostPluginClassLoader, java.time.Instant> closing = new ConcurrentHashMap<>(); // -> unloaded at
+    private final Map<HostPluginClassLoader, Instant> closing = new ConcurrentHashMap<>(); // -> unloaded at
     private final LeakWatch leaks;
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
@@ -132,7 +136,7 @@ public final class PluginHost implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create the plugins folder " + pluginsDir + ": " + e.getMessage(), e);
             }
-            java.util.Set<Path> found;
+            Set<Path> found;
             try {
                 found = PluginFolder.list(pluginsDir).keySet();
             } catch (IOException e) {
@@ -167,7 +171,7 @@ public final class PluginHost implements AutoCloseable {
                 }
             }
             log.info("{} plugin(s) running from {}, {} skipped", plugins.size(), pluginsDir, problems.size());
-            return problems();
+            return List.copyOf(problems.values()); // problems() is published at unlock, after this
         } finally {
             unlock();
         }
@@ -751,7 +755,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void closeLater(HostPluginClassLoader loader) {
-        if (closing.putIfAbsent(loader, java.time.Instant.now()) != null) {
+        if (closing.putIfAbsent(loader, Instant.now()) != null) {
             return;
         }
         try {
@@ -762,7 +766,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void closeNow(HostPluginClassLoader loader) {
-        java.time.Instant unloadedAt = closing.remove(loader);
+        Instant unloadedAt = closing.remove(loader);
         if (unloadedAt != null) {
             try {
                 loader.closeNow();

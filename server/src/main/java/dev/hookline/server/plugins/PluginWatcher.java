@@ -260,6 +260,7 @@ public final class PluginWatcher implements AutoCloseable {
     private void scan() {
         scans++;
         long now = System.nanoTime();
+        long failuresBefore = trouble.failures();
         Map<Path, Signature> present = new TreeMap<>();
         try {
             PluginFolder.list(dir).forEach((file, attrs) ->
@@ -268,7 +269,6 @@ public final class PluginWatcher implements AutoCloseable {
             trouble.failed("list the plugins folder " + dir, e);
             return;
         }
-        trouble.recovered();
         pending.keySet().retainAll(present.keySet());
         suspects.retainAll(present.keySet());
 
@@ -324,6 +324,9 @@ public final class PluginWatcher implements AutoCloseable {
         });
         for (Path file : removed) {
             remove(file);
+        }
+        if (trouble.failures() == failuresBefore) {
+            trouble.recovered(); // only a scan with no I/O error at all ends a run of them
         }
     }
 

@@ -41,7 +41,7 @@ final class ScanTrouble {
         failing = true;
     }
 
-    /** A whole scan worked. */
+    /** A whole scan worked, with no I/O error anywhere in it. */
     void recovered() {
         if (failing) {
             log.info("The plugins folder {} can be read again ({} failed look(s) in all); scanning as usual", folder,
