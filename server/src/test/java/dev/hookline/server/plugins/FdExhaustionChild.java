@@ -67,6 +67,8 @@ public final class FdExhaustionChild {
                 }
                 case "plugins" -> answer("plugins " + server.plugins().plugins().stream().map(LoadedPlugin::id)
                         .collect(Collectors.joining(",")));
+                case "problems" -> answer("problems " + server.plugins().problems().stream()
+                        .map(PluginProblem::reason).collect(Collectors.joining(" | ")));
                 case "write" -> {
                     server.api().set(words[1], "value", TextNode.valueOf(words[2]));
                     answer("value " + server.api().get(words[1], "value").map(JsonNode::asText).orElse("-"));

@@ -11,6 +11,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,12 +53,7 @@ class FdExhaustionTest {
     void aPluginStaysLoadedAndServingWhileThePluginsFolderCannotBeListedForWantOfDescriptors() throws Exception {
         assumeTrue(Files.isExecutable(PRLIMIT), "prlimit (util-linux) is needed to give the child a low descriptor limit");
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Path jar = plugin("greeter", 100, """
-                    @Override
-                    public Update onUpdate(Update update, HookContext context) {
-                        return update.withValue(TextNode.valueOf("v1:" + update.value().asText()));
-                    }
-                """).writeTo(plugins);
+        Path jar = prefixer("v1:").writeTo(plugins);
         startChild(plugins);
 
         assertThat(ask("plugins")).isEqualTo("plugins greeter");
@@ -89,6 +85,44 @@ class FdExhaustionTest {
         assertThat(loaded).as("the plugin of a removed file is unloaded").isEqualTo("plugins ");
         assertThat(ask("stop")).isEqualTo("stopped");
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aNewVersionDroppedInWhileOutOfDescriptorsLeavesTheOldOneServingAndLoadsOnceTheyAreFree() throws Exception {
+        assumeTrue(Files.isExecutable(PRLIMIT), "prlimit (util-linux) is needed to give the child a low descriptor limit");
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Path build = Files.createDirectories(dir.resolve("build"));
+        Path jar = prefixer("v1:").writeTo(plugins);
+        Path next = prefixer("v2:").writeTo(build);
+        startChild(plugins);
+        assertThat(ask("write board hello")).isEqualTo("value v1:hello");
+
+        assertThat(ask("exhaust")).startsWith("exhausted");
+        Files.copy(next, jar, StandardCopyOption.REPLACE_EXISTING);
+        ask("scans 20");
+        assertThat(ask("plugins")).isEqualTo("plugins greeter");
+        assertThat(ask("write board again")).as("the old version still serves").isEqualTo("value v1:again");
+        assertThat(ask("problems")).as("nothing is reported broken").isEqualTo("problems ");
+        assertThat(lines("Plugin skipped")).isEmpty();
+
+        assertThat(ask("release")).isEqualTo("released");
+        String value = ask("write board later");
+        for (int i = 0; i < 50 && !value.equals("value v2:later"); i++) {
+            ask("scans 1");
+            value = ask("write board later");
+        }
+        assertThat(value).as("the new version is loaded once it can be copied").isEqualTo("value v2:later");
+        assertThat(ask("stop")).isEqualTo("stopped");
+    }
+
+    /** The plugin "greeter" (same file name whatever the prefix), whose onUpdate prefixes text values. */
+    private static dev.hookline.testkit.PluginJar.Builder prefixer(String prefix) {
+        return plugin("greeter", 100, """
+                    @Override
+                    public Update onUpdate(Update update, HookContext context) {
+                        return update.withValue(TextNode.valueOf("%s" + update.value().asText()));
+                    }
+                """.formatted(prefix));
     }
 
     private void startChild(Path plugins) throws IOException {
