@@ -77,12 +77,7 @@ class FdExhaustionTest {
 
         // A file that is really gone still unloads its plugin.
         Files.delete(jar);
-        String loaded = ask("plugins");
-        for (int i = 0; i < 50 && !loaded.equals("plugins "); i++) {
-            ask("scans 1");
-            loaded = ask("plugins");
-        }
-        assertThat(loaded).as("the plugin of a removed file is unloaded").isEqualTo("plugins ");
+        assertThat(askUntil("plugins", "plugins ")).as("the plugin of a removed file is unloaded").isEqualTo("plugins ");
         assertThat(ask("stop")).isEqualTo("stopped");
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
@@ -106,12 +101,7 @@ class FdExhaustionTest {
         assertThat(lines("Plugin skipped")).isEmpty();
 
         assertThat(ask("release")).isEqualTo("released");
-        String value = ask("write board later");
-        for (int i = 0; i < 50 && !value.equals("value v2:later"); i++) {
-            ask("scans 1");
-            value = ask("write board later");
-        }
-        assertThat(value).as("the new version is loaded once it can be copied").isEqualTo("value v2:later");
+        assertThat(askUntil("write board later", "value v2:later")).as("the new version is loaded once it can be read").isEqualTo("value v2:later");
         assertThat(ask("stop")).isEqualTo("stopped");
     }
 
@@ -151,6 +141,16 @@ class FdExhaustionTest {
         commands.flush();
         String answer = answers.poll(40, TimeUnit.SECONDS);
         assertThat(answer).as("answer to '" + command + "'; the child said:\n" + String.join("\n", output)).isNotNull();
+        return answer;
+    }
+
+    /** Asks again after each scan until the answer is {@code expected}, 50 scans at most; returns the last answer. */
+    private String askUntil(String command, String expected) throws Exception {
+        String answer = ask(command);
+        for (int i = 0; i < 50 && !answer.equals(expected); i++) {
+            ask("scans 1");
+            answer = ask(command);
+        }
         return answer;
     }
 
