@@ -70,6 +70,7 @@ public final class Hookline implements AutoCloseable {
         private final List<ServerHooks> hooks = new ArrayList<>();
         private Path pluginsDirectory;
         private boolean watchPlugins = true;
+        private Duration pluginCloseGrace = PluginHost.CLOSE_GRACE;
         private boolean classpathHooks = true;
         private HookEngine.Options engineOptions = HookEngine.Options.DEFAULTS;
         private String adminToken;
@@ -115,6 +116,16 @@ public final class Hookline implements AutoCloseable {
          */
         public Builder watchPlugins(boolean enabled) {
             this.watchPlugins = enabled;
+            return this;
+        }
+
+        /**
+         * How long the class loader of an unloaded or replaced plugin stays open for calls still
+         * running its code; default 30 s. After it, an unloaded plugin still in memory is reported
+         * (log and {@code /admin/plugins}, "leaked").
+         */
+        public Builder pluginCloseGrace(Duration grace) {
+            this.pluginCloseGrace = Objects.requireNonNull(grace);
             return this;
         }
 
@@ -200,7 +211,7 @@ public final class Hookline implements AutoCloseable {
                 engine.install(ClasspathHooks.discover(Hookline.class.getClassLoader()));
             }
             if (settings.pluginsDirectory != null) {
-                plugins = new PluginHost(settings.pluginsDirectory, engine);
+                plugins = new PluginHost(settings.pluginsDirectory, engine, settings.pluginCloseGrace);
                 plugins.start();
                 if (settings.watchPlugins) {
                     pluginWatcher = PluginWatcher.start(plugins);

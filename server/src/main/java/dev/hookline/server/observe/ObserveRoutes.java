@@ -9,6 +9,7 @@ import dev.hookline.server.hooks.HookChain;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookStats;
 import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.plugins.LeakedPlugin;
 import dev.hookline.server.plugins.LoadedPlugin;
 import dev.hookline.server.plugins.PluginHost;
 import dev.hookline.server.plugins.PluginProblem;
@@ -136,13 +137,17 @@ public final class ObserveRoutes {
 
     // ---- views ----------------------------------------------------------------------------------
 
-    /** {@code /admin/plugins}: the loaded plugins, the problems, and every installed hook source. */
+    /**
+     * {@code /admin/plugins}: the loaded plugins, the problems, the unloaded plugins still in memory
+     * (leaked), and every installed hook source.
+     */
     ObjectNode pluginsView() {
         ObjectNode root = Json.object();
         PluginHost host = plugins.get();
         root.put("directory", host == null ? null : host.pluginsDir().toString());
         ArrayNode loaded = root.putArray("plugins");
         ArrayNode problems = root.putArray("problems");
+        ArrayNode leaked = root.putArray("leaked");
         if (host != null) {
             for (LoadedPlugin plugin : host.plugins()) {
                 ObjectNode entry = loaded.addObject().put("id", plugin.id()).put("version", plugin.version())
@@ -153,6 +158,12 @@ public final class ObserveRoutes {
             for (PluginProblem problem : host.problems()) {
                 problems.addObject().put("file", text(problem.path())).put("pluginId", problem.pluginId())
                         .put("reason", problem.reason());
+            }
+            for (LeakedPlugin leak : host.leaked()) {
+                ObjectNode entry = leaked.addObject().put("id", leak.id()).put("version", leak.version())
+                        .put("file", text(leak.path())).put("unloadedAt", leak.unloadedAt().toString());
+                ArrayNode threads = entry.putArray("threads");
+                leak.threads().forEach(threads::add);
             }
         }
         ArrayNode sources = root.putArray("sources");

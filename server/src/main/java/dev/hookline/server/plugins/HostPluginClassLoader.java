@@ -27,12 +27,31 @@ final class HostPluginClassLoader extends PluginClassLoader {
 
     private final Consumer<HostPluginClassLoader> deferredClose;
     private final Path pluginPath;
+    private final String pluginId;
+    private final String pluginVersion;
 
     HostPluginClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent,
                           Path pluginPath, Consumer<HostPluginClassLoader> deferredClose) {
         super(manager, descriptor, parent);
         this.pluginPath = pluginPath;
         this.deferredClose = deferredClose;
+        this.pluginId = descriptor.getPluginId();
+        this.pluginVersion = descriptor.getVersion();
+    }
+
+    /** @return the {@code Plugin-Id} of the plugin this loader was made for */
+    String pluginId() {
+        return pluginId;
+    }
+
+    /** @return the {@code Plugin-Version} of the plugin this loader was made for */
+    String pluginVersion() {
+        return pluginVersion;
+    }
+
+    /** @return whether this loader defined a class of that name (closed or not; it loads nothing new) */
+    boolean defines(String className) {
+        return findLoadedClass(className) != null;
     }
 
     /** @return the jar or folder this loader reads: the host's staged copy */

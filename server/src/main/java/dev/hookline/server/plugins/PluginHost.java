@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -44,6 +45,9 @@ import org.slf4j.LoggerFactory;
  *       swaps the engine's chains atomically. On a reload the old version keeps serving until the
  *       new one is installed, and its class loader stays open for a grace period so chains that
  *       started on the old snapshot can finish.</li>
+ *   <li>Plugin code is not trusted to return: {@link #close()} never waits for ever for a load in
+ *       progress or a {@code stop()}, even one that called {@code System.exit} ({@link ExitAware}).</li>
+ *   <li>An unloaded plugin still in memory after its grace period is reported ({@link #leaked()}).</li>
  * </ul>
  */
 public final class PluginHost implements AutoCloseable {
@@ -56,22 +60,40 @@ public final class PluginHost implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
+    /** How long {@link #close()} waits for a load, reload or unload in progress (plugin code may hang in it). */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+    /** How long {@link #close()} waits for the plugins' {@code stop()} methods, all together. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     private final Path pluginsDir;
     private final HookEngine engine;
     private final Duration closeGrace;
     private final HostPluginManager manager;
     private final ScheduledExecutorService closer;
-    private final Set<HostPluginClassLoader> closing = ConcurrentHashMap.newKeySet();
+    private final Map<HostPluginClassLoader, Instant> closing = new ConcurrentHashMap<>(); // -> unloaded at
+    private final LeakWatch leaks;
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
     private final StopDeferral stops = new StopDeferral();
     private final PluginStaging staging;
     private final Map<Path, PluginStaging.Staged> bootStaged = new LinkedHashMap<>(); // by source
-    private boolean closed;
+    /*
+     * Guards everything above. Not a monitor: plugin code runs while it is held (constructors,
+     * start(), stop()), and if that code calls System.exit, the thread never lets go of it. close()
+     * then must not wait for ever (see ExitAware).
+     */
+    private final ExitAware.Lock lock = new ExitAware.Lock();
+    // What readers see, published at each unlock: reading them never waits for plugin code.
+    private volatile List<LoadedPlugin> pluginsView = List.of();
+    private volatile List<PluginProblem> problemsView = List.of();
+    private volatile boolean closed;
 
-    /** A host whose old class loaders close 30 s after a reload or unload. */
+    /** How long an unloaded plugin's class loader stays open by default. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
+
+    /** A host whose old class loaders close {@link #CLOSE_GRACE} after a reload or unload. */
     public PluginHost(Path pluginsDir, HookEngine engine) {
-        this(pluginsDir, engine, Duration.ofSeconds(30));
+        this(pluginsDir, engine, CLOSE_GRACE);
     }
 
     /**
@@ -87,6 +109,9 @@ public final class PluginHost implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("hookline-plugin-closer").factory());
         this.manager = new HostPluginManager(this.pluginsDir, Version.release(), this::closeLater, stops);
         this.staging = new PluginStaging(this.pluginsDir);
+        // Checked after the grace, then again as often (1 s to 30 s apart): see LeakWatch.
+        this.leaks = new LeakWatch(closer, closeGrace.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1)
+                : closeGrace.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : closeGrace);
     }
 
     /** @return the plugins folder */
@@ -103,89 +128,94 @@ public final class PluginHost implements AutoCloseable {
      *
      * @return the plugins that were skipped, with their reasons (also logged)
      */
-    public synchronized List<PluginProblem> start() {
+    public List<PluginProblem> start() {
+        lock.lock();
         try {
-            Files.createDirectories(pluginsDir);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the plugins folder " + pluginsDir + ": " + e.getMessage(), e);
-        }
-        for (Path path : candidates(pluginsDir)) {
-            PluginStaging.Staged staged;
             try {
-                staged = staging.stage(path);
-            } catch (IOException | RuntimeException e) {
-                report(new PluginProblem(path, null, "cannot be copied for loading: " + reasonOf(e)), e);
-                continue;
+                Files.createDirectories(pluginsDir);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create the plugins folder " + pluginsDir + ": " + e.getMessage(), e);
             }
-            bootStaged.put(staged.source(), staged);
+            Set<Path> found;
             try {
-                manager.loadOne(staged.copy());
-            } catch (RuntimeException e) {
-                report(new PluginProblem(path, null, reasonOf(e)), e);
-                staging.discard(staged.copy());
+                found = PluginFolder.list(pluginsDir).keySet();
+            } catch (IOException e) {
+                // Starting with no plugins would start without the storage they give: refuse instead.
+                throw new IllegalStateException("cannot list the plugins folder " + pluginsDir + ": "
+                        + PluginFolder.describe(e), e);
             }
-        }
-        resolveAndReportUnresolved();
-        for (PluginWrapper wrapper : List.copyOf(manager.getResolvedPlugins())) {
-            if (!plugins.containsKey(wrapper.getPluginId())) {
+            for (Path path : found) {
+                PluginStaging.Staged staged;
                 try {
-                    startAndInstall(wrapper, null);
-                } catch (PluginLoadException e) {
-                    // reported by startAndInstall; the others go on
+                    staged = staging.stage(path);
+                } catch (IOException | RuntimeException e) {
+                    report(new PluginProblem(path, null, "cannot be copied for loading: " + reasonOf(e)), e);
+                    continue;
+                }
+                bootStaged.put(staged.source(), staged);
+                try {
+                    manager.loadOne(staged.copy());
+                } catch (RuntimeException e) {
+                    report(new PluginProblem(path, null, reasonOf(e)), e);
+                    staging.discard(staged.copy());
                 }
             }
+            resolveAndReportUnresolved();
+            for (PluginWrapper wrapper : List.copyOf(manager.getResolvedPlugins())) {
+                if (!plugins.containsKey(wrapper.getPluginId())) {
+                    try {
+                        startAndInstall(wrapper, null);
+                    } catch (PluginLoadException e) {
+                        // reported by startAndInstall; the others go on
+                    }
+                }
+            }
+            log.info("{} plugin(s) running from {}, {} skipped", plugins.size(), pluginsDir, problems.size());
+            return List.copyOf(problems.values()); // problems() is published at unlock, after this
+        } finally {
+            unlock();
         }
-        log.info("{} plugin(s) running from {}, {} skipped", plugins.size(), pluginsDir, problems.size());
-        return problems();
     }
 
     // ---- run-time changes -----------------------------------------------------------------------
-
-    /** The plugin files of a folder: regular {@code .jar} and {@code .zip} files, not hidden, by name. */
-    static List<Path> candidates(Path folder) {
-        List<Path> found = new ArrayList<>();
-        try (java.util.stream.Stream<Path> entries = Files.list(folder)) {
-            entries.filter(PluginHost::isCandidate).sorted().forEach(found::add);
-        } catch (IOException e) {
-            log.error("Cannot list the plugins folder {}: {}", folder, e.toString());
-        }
-        return found;
-    }
-
-    /** @return whether the file is one the host loads: a {@code .jar} or {@code .zip} not starting with a dot */
-    static boolean isCandidate(Path file) {
-        String name = file.getFileName().toString();
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        return !name.startsWith(".") && (lower.endsWith(".jar") || lower.endsWith(".zip")) && Files.isRegularFile(file);
-    }
 
     /**
      * Loads, starts and installs one plugin (from a staged copy of {@code path}).
      *
      * @throws PluginLoadException with the reason when it cannot; nothing else changes then
      */
-    public synchronized LoadedPlugin load(Path path) {
-        checkOpen();
-        return loadStaged(stageOrReport(path, null, ""));
+    public LoadedPlugin load(Path path) {
+        lock.lock();
+        try {
+            checkOpen();
+            return loadStaged(stageOrReport(path, null, ""));
+        } finally {
+            unlock();
+        }
     }
 
     /** Loads a plugin from a copy already staged (by the folder watcher). */
-    synchronized LoadedPlugin loadStaged(PluginStaging.Staged staged) {
-        checkOpen();
-        PluginWrapper wrapper;
+    LoadedPlugin loadStaged(PluginStaging.Staged staged) {
+        lock.lock();
         try {
-            wrapper = manager.loadOne(staged.copy());
-        } catch (RuntimeException e) {
-            PluginLoadException failure = report(new PluginProblem(staged.source(), null, reasonOf(e)), e);
-            staging.discard(staged.copy());
-            throw failure;
+            checkOpen();
+            PluginWrapper wrapper;
+            try {
+                wrapper = manager.loadOne(staged.copy());
+            } catch (RuntimeException e) {
+                PluginLoadException failure = report(new PluginProblem(staged.source(), null, reasonOf(e)), e);
+                staging.discard(staged.copy());
+                throw failure;
+            }
+            String id = wrapper.getPluginId();
+            resolveAndReportUnresolved();
+            if (manager.getPlugin(id) == null) {
+                throw new PluginLoadException(problems.get(staged.source()), null);
+            }
+            return startAndInstall(wrapper, null);
+        } finally {
+            unlock();
         }
-        String id = wrapper.getPluginId();
-        resolveAndReportUnresolved();
-        if (manager.getPlugin(id) == null) {
-            throw new PluginLoadException(problems.get(staged.source()), null);
-        }
-        return startAndInstall(wrapper, null);
     }
 
     /**
@@ -193,28 +223,33 @@ public final class PluginHost implements AutoCloseable {
      *
      * @return whether it was loaded
      */
-    public synchronized boolean unload(String id) {
-        checkOpen();
-        if (manager.getPlugin(id) == null) {
-            return false;
+    public boolean unload(String id) {
+        lock.lock();
+        try {
+            checkOpen();
+            if (manager.getPlugin(id) == null) {
+                return false;
+            }
+            List<String> dependents = dependentsOf(id);
+            for (String dependent : dependents) {
+                engine.uninstall(dependent);
+            }
+            engine.uninstall(id);
+            PluginWrapper wrapper = manager.getPlugin(id);
+            String version = wrapper.getDescriptor().getVersion();
+            Path source = staging.sourceOf(wrapper.getPluginPath());
+            manager.unloadPlugin(id);
+            for (String dependent : dependents) {
+                LoadedPlugin gone = plugins.remove(dependent);
+                log.info("Plugin '{}' {} unloaded ({}): it depends on '{}'", dependent, gone == null ? "?" : gone.version(),
+                        gone == null ? "?" : gone.path().getFileName(), id);
+            }
+            plugins.remove(id);
+            log.info("Plugin '{}' {} unloaded ({})", id, version, source.getFileName());
+            return true;
+        } finally {
+            unlock();
         }
-        List<String> dependents = dependentsOf(id);
-        for (String dependent : dependents) {
-            engine.uninstall(dependent);
-        }
-        engine.uninstall(id);
-        PluginWrapper wrapper = manager.getPlugin(id);
-        String version = wrapper.getDescriptor().getVersion();
-        Path source = staging.sourceOf(wrapper.getPluginPath());
-        manager.unloadPlugin(id);
-        for (String dependent : dependents) {
-            LoadedPlugin gone = plugins.remove(dependent);
-            log.info("Plugin '{}' {} unloaded ({}): it depends on '{}'", dependent, gone == null ? "?" : gone.version(),
-                    gone == null ? "?" : gone.path().getFileName(), id);
-        }
-        plugins.remove(id);
-        log.info("Plugin '{}' {} unloaded ({})", id, version, source.getFileName());
-        return true;
     }
 
     /**
@@ -225,102 +260,120 @@ public final class PluginHost implements AutoCloseable {
      *
      * @throws PluginLoadException with the reason when the new version cannot be used
      */
-    public synchronized LoadedPlugin reload(String id, Path path) {
-        checkOpen();
-        return reloadStaged(id, stageOrReport(path, manager.getPlugin(id) == null ? null : id,
-                manager.getPlugin(id) == null ? "" : "not reloaded, the running version stays: "));
+    public LoadedPlugin reload(String id, Path path) {
+        lock.lock();
+        try {
+            checkOpen();
+            return reloadStaged(id, stageOrReport(path, manager.getPlugin(id) == null ? null : id,
+                    manager.getPlugin(id) == null ? "" : "not reloaded, the running version stays: "));
+        } finally {
+            unlock();
+        }
     }
 
     /** Reloads a plugin from a copy already staged (by the folder watcher). */
-    synchronized LoadedPlugin reloadStaged(String id, PluginStaging.Staged staged) {
-        checkOpen();
-        Path file = staged.copy();
-        Path source = staged.source();
-        PluginWrapper old = manager.getPlugin(id);
-        if (old == null) {
-            return loadStaged(staged);
-        }
-        PluginDescriptor next;
+    LoadedPlugin reloadStaged(String id, PluginStaging.Staged staged) {
+        lock.lock();
         try {
-            next = manager.descriptorOf(file);
-        } catch (RuntimeException e) {
-            PluginLoadException failure = report(new PluginProblem(source, id, "not reloaded, the running version stays: "
-                    + reasonOf(e)), e);
-            staging.discard(file);
-            throw failure;
-        }
-        if (!id.equals(next.getPluginId())) {
-            staging.discard(file);
-            throw report(new PluginProblem(source, next.getPluginId(), "not reloaded: it is plugin '" + next.getPluginId()
-                    + "', not '" + id + "'"), null);
-        }
-        Map<String, Path> dependents = new LinkedHashMap<>();
-        for (String dependent : dependentsOf(id)) {
-            dependents.put(dependent, manager.getPlugin(dependent).getPluginPath());
-        }
-        // Unload the old version from PF4J (it cannot hold two plugins with one id), but leave its
-        // hooks installed and its stop() held back: it keeps serving, on a class loader whose
-        // close is deferred, until install() below swaps in the new hooks. Only then does it stop.
-        stops.begin();
-        LoadedPlugin reloaded;
-        try {
-            manager.unloadPlugin(id);
-            PluginWrapper wrapper;
+            checkOpen();
+            Path file = staged.copy();
+            Path source = staged.source();
+            PluginWrapper old = manager.getPlugin(id);
+            if (old == null) {
+                return loadStaged(staged);
+            }
+            PluginDescriptor next;
             try {
-                wrapper = manager.loadOne(file);
+                next = manager.descriptorOf(file);
             } catch (RuntimeException e) {
-                PluginLoadException failure = report(new PluginProblem(source, id, reasonOf(e)), e);
+                PluginLoadException failure = report(new PluginProblem(source, id, "not reloaded, the running version stays: "
+                        + reasonOf(e)), e);
                 staging.discard(file);
                 throw failure;
             }
-            resolveAndReportUnresolved();
-            if (manager.getPlugin(id) == null) {
-                throw new PluginLoadException(problems.get(source), null);
+            if (!id.equals(next.getPluginId())) {
+                staging.discard(file);
+                throw report(new PluginProblem(source, next.getPluginId(), "not reloaded: it is plugin '" + next.getPluginId()
+                        + "', not '" + id + "'"), null);
             }
-            reloaded = startAndInstall(wrapper, "reloaded (was " + old.getDescriptor().getVersion() + ")");
-        } catch (RuntimeException e) {
-            engine.uninstall(id);
-            plugins.remove(id);
-            dependents.keySet().forEach(d -> {
-                engine.uninstall(d);
-                plugins.remove(d);
-            });
-            runDeferredStops();
-            throw e instanceof PluginLoadException p ? p : report(new PluginProblem(source, id, reasonOf(e)), e);
-        }
-        dependents.forEach((dependent, dependentPath) -> {
+            Map<String, Path> dependents = new LinkedHashMap<>();
+            for (String dependent : dependentsOf(id)) {
+                dependents.put(dependent, manager.getPlugin(dependent).getPluginPath());
+            }
+            // Unload the old version from PF4J (it cannot hold two plugins with one id), but leave its
+            // hooks installed and its stop() held back: it keeps serving, on a class loader whose
+            // close is deferred, until install() below swaps in the new hooks. Only then does it stop.
+            stops.begin();
+            LoadedPlugin reloaded;
             try {
-                // Its old class loader still reads the old copy until the grace period ends.
-                Path fresh = staging.restage(dependentPath);
+                manager.unloadPlugin(id);
+                PluginWrapper wrapper;
                 try {
-                    manager.loadOne(fresh);
+                    wrapper = manager.loadOne(file);
                 } catch (RuntimeException e) {
-                    staging.discard(fresh);
-                    throw e;
+                    PluginLoadException failure = report(new PluginProblem(source, id, reasonOf(e)), e);
+                    staging.discard(file);
+                    throw failure;
                 }
                 resolveAndReportUnresolved();
-                startAndInstall(manager.getPlugin(dependent), "restarted after '" + id + "' was reloaded");
-            } catch (IOException | RuntimeException e) {
-                engine.uninstall(dependent);
-                plugins.remove(dependent);
-                report(new PluginProblem(dependentPath, dependent, "not restarted after '" + id + "' was reloaded: "
-                        + reasonOf(e)), e);
+                if (manager.getPlugin(id) == null) {
+                    throw new PluginLoadException(problems.get(source), null);
+                }
+                reloaded = startAndInstall(wrapper, "reloaded (was " + old.getDescriptor().getVersion() + ")");
+            } catch (RuntimeException e) {
+                engine.uninstall(id);
+                plugins.remove(id);
+                dependents.keySet().forEach(d -> {
+                    engine.uninstall(d);
+                    plugins.remove(d);
+                });
+                runDeferredStops();
+                throw e instanceof PluginLoadException p ? p : report(new PluginProblem(source, id, reasonOf(e)), e);
             }
-        });
-        runDeferredStops();
-        return reloaded;
+            dependents.forEach((dependent, dependentPath) -> {
+                try {
+                    // Its old class loader still reads the old copy until the grace period ends.
+                    Path fresh = staging.restage(dependentPath);
+                    try {
+                        manager.loadOne(fresh);
+                    } catch (RuntimeException e) {
+                        staging.discard(fresh);
+                        throw e;
+                    }
+                    resolveAndReportUnresolved();
+                    startAndInstall(manager.getPlugin(dependent), "restarted after '" + id + "' was reloaded");
+                } catch (IOException | RuntimeException e) {
+                    engine.uninstall(dependent);
+                    plugins.remove(dependent);
+                    report(new PluginProblem(dependentPath, dependent, "not restarted after '" + id + "' was reloaded: "
+                            + reasonOf(e)), e);
+                }
+            });
+            runDeferredStops();
+            return reloaded;
+        } finally {
+            unlock();
+        }
     }
 
     // ---- state ----------------------------------------------------------------------------------
 
     /** @return the plugins running, in start order */
-    public synchronized List<LoadedPlugin> plugins() {
-        return List.copyOf(plugins.values());
+    public List<LoadedPlugin> plugins() {
+        return pluginsView;
+    }
+
+    /**
+     * @return the plugins unloaded (or replaced by a reload) that are still in memory after their
+     *         grace period and a garbage collection, with the threads that hold them; oldest first
+     */
+    public List<LeakedPlugin> leaked() {
+        return leaks.leaked();
     }
 
     /** @return the plugins skipped at start or on a later load, with their reasons */
-    public synchronized List<PluginProblem> problems() {
-        return List.copyOf(problems.values());
+    public List<PluginProblem> problems() {
+        return problemsView;
     }
 
     // ---- for the folder watcher -----------------------------------------------------------------
@@ -336,33 +389,58 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** @return the descriptor of a staged copy; throws with the reason when it is not a valid plugin */
-    synchronized PluginDescriptor descriptorOf(PluginStaging.Staged staged) {
-        return manager.descriptorOf(staged.copy());
+    PluginDescriptor descriptorOf(PluginStaging.Staged staged) {
+        lock.lock();
+        try {
+            return manager.descriptorOf(staged.copy());
+        } finally {
+            unlock();
+        }
     }
 
     /** @return the descriptor of a plugin file; throws with the reason when it is not a valid plugin */
-    synchronized PluginDescriptor descriptorOf(Path file) {
-        return manager.descriptorOf(file);
+    PluginDescriptor descriptorOf(Path file) {
+        lock.lock();
+        try {
+            return manager.descriptorOf(file);
+        } finally {
+            unlock();
+        }
     }
 
     /** What {@link #start()} staged, by source file, loaded or not. */
-    synchronized Map<Path, PluginStaging.Staged> bootStaged() {
-        return Map.copyOf(bootStaged);
+    Map<Path, PluginStaging.Staged> bootStaged() {
+        lock.lock();
+        try {
+            return Map.copyOf(bootStaged);
+        } finally {
+            unlock();
+        }
     }
 
     /** Reports a plugin file the watcher skips (an id clash); logged at ERROR. */
-    synchronized void reportProblem(Path source, String pluginId, String reason) {
-        report(new PluginProblem(source, pluginId, reason), null);
+    void reportProblem(Path source, String pluginId, String reason) {
+        lock.lock();
+        try {
+            report(new PluginProblem(source, pluginId, reason), null);
+        } finally {
+            unlock();
+        }
     }
 
     /** Forgets the problem of a file that was removed from the folder. */
-    synchronized void forgetProblem(Path source) {
-        problems.remove(source.toAbsolutePath().normalize());
+    void forgetProblem(Path source) {
+        lock.lock();
+        try {
+            problems.remove(source.toAbsolutePath().normalize());
+        } finally {
+            unlock();
+        }
     }
 
     /** @return the id of the plugin loaded from this file, if any */
-    synchronized String loadedFrom(Path source) {
-        for (LoadedPlugin plugin : plugins.values()) {
+    String loadedFrom(Path source) {
+        for (LoadedPlugin plugin : pluginsView) {
             if (plugin.path().equals(source)) {
                 return plugin.id();
             }
@@ -371,13 +449,37 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** @return whether the host was closed */
-    synchronized boolean isClosed() {
+    boolean isClosed() {
         return closed;
     }
 
-    /** Uninstalls every plugin's hooks, then stops the plugins one by one in reverse start order. */
+    /**
+     * Uninstalls every plugin's hooks, then stops the plugins one by one in reverse start order.
+     * Never waits for ever: when a load, reload or unload in progress (plugin code) holds the host
+     * for more than 10 s, or is inside {@code System.exit}, the plugins are left as they are; when
+     * their {@code stop()} methods take more than 10 s together, or one calls {@code System.exit},
+     * the rest is skipped. Either is logged at ERROR.
+     */
     @Override
-    public synchronized void close() {
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!lock.lockUnlessStuck(CLOSE_WAIT)) {
+            closed = true;
+            closer.shutdownNow();
+            log.error("Plugins not stopped: the plugin host is held by {}; closing without stopping them",
+                    ExitAware.describe(lock.holder()));
+            return;
+        }
+        try {
+            closeLocked();
+        } finally {
+            unlock();
+        }
+    }
+
+    private void closeLocked() {
         if (closed) {
             return;
         }
@@ -387,14 +489,10 @@ public final class PluginHost implements AutoCloseable {
         for (String id : order) {
             engine.uninstall(id);
         }
-        // PF4J 3.15.0's stopPlugins() reverses its list while iterating it (a
-        // ConcurrentModificationException); stop and unload one at a time instead.
-        for (String id : order) {
-            try {
-                manager.stopPlugin(id);
-            } catch (RuntimeException e) {
-                log.warn("Plugin '{}' failed to stop", id, e);
-            }
+        if (!stopAll(order)) {
+            plugins.clear();
+            closer.shutdownNow(); // PF4J may still be busy on the stuck thread: leave its loaders and copies be
+            return;
         }
         for (String id : order) {
             try {
@@ -408,13 +506,49 @@ public final class PluginHost implements AutoCloseable {
         }
         plugins.clear();
         closer.shutdownNow();
-        for (HostPluginClassLoader loader : List.copyOf(closing)) {
+        for (HostPluginClassLoader loader : List.copyOf(closing.keySet())) {
             closeNow(loader);
         }
         staging.deleteAll();
     }
 
     // ---- internals ------------------------------------------------------------------------------
+
+    /**
+     * Stops the plugins in this order on a thread of its own, so that a {@code stop()} that hangs or
+     * calls {@code System.exit} cannot hold the caller (often the JVM's shutdown hook) for ever.
+     *
+     * @return whether every stop() returned in time
+     */
+    private boolean stopAll(List<String> order) {
+        // PF4J 3.15.0's stopPlugins() reverses its list while iterating it (a
+        // ConcurrentModificationException); stop one at a time instead.
+        Thread stopper = Thread.ofPlatform().daemon().name("hookline-plugin-stop").unstarted(() -> {
+            for (String id : order) {
+                try {
+                    manager.stopPlugin(id);
+                } catch (RuntimeException | LinkageError e) {
+                    log.warn("Plugin '{}' failed to stop", id, e);
+                }
+            }
+        });
+        stopper.start();
+        if (ExitAware.join(stopper, STOP_WAIT)) {
+            return true;
+        }
+        log.error("Plugins not all stopped: their stop() methods are held by {}; closing without waiting for them",
+                ExitAware.describe(stopper));
+        return false;
+    }
+
+    /** Publishes what readers see, then lets go of the lock. */
+    private void unlock() {
+        if (lock.getHoldCount() == 1) {
+            pluginsView = List.copyOf(plugins.values());
+            problemsView = List.copyOf(problems.values());
+        }
+        lock.unlock();
+    }
 
     private PluginStaging.Staged stageOrReport(Path path, String id, String prefix) {
         Path file = path.toAbsolutePath().normalize();
@@ -621,7 +755,7 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void closeLater(HostPluginClassLoader loader) {
-        if (!closing.add(loader)) {
+        if (closing.putIfAbsent(loader, Instant.now()) != null) {
             return;
         }
         try {
@@ -632,13 +766,18 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void closeNow(HostPluginClassLoader loader) {
-        if (closing.remove(loader)) {
+        Instant unloadedAt = closing.remove(loader);
+        if (unloadedAt != null) {
             try {
                 loader.closeNow();
             } catch (IOException e) {
                 log.warn("Could not close a plugin class loader", e);
             }
+            Path source = staging.sourceOf(loader.pluginPath());
             staging.discard(loader.pluginPath()); // nothing reads the copy any more
+            if (!closed) {
+                leaks.watch(loader, source, unloadedAt); // from now on nothing of ours should hold it
+            }
         }
     }
 }

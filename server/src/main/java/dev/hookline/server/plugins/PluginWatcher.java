@@ -47,6 +47,11 @@ import org.slf4j.LoggerFactory;
  *   <li>A file gone for {@code settle} is unloaded, unless a new file with its id is still settling
  *       (then the two become one reload; at most {@code 2 × rescan} is waited for it).</li>
  *   <li>A plugin that failed because a dependency was missing is retried when the dependency loads.</li>
+ *   <li>An I/O error is never taken for a removal or a broken file ({@link PluginFolder}): a scan
+ *       whose listing fails is abandoned, a file is only gone when a listing that worked misses it
+ *       and its own stat says so, and a copy or read that fails for the environment (out of
+ *       descriptors, say) is retried later. Failures are counted ({@link #failedScans()}) and
+ *       logged without flooding ({@link ScanTrouble}).</li>
  * </ul>
  * All the work runs on one platform daemon thread; {@link #close()} stops it.
  */
@@ -100,6 +105,7 @@ public final class PluginWatcher implements AutoCloseable {
     private final Map<Path, Pending> pending = new TreeMap<>();
     private final Map<Path, Long> missingSince = new TreeMap<>();
     private final Set<Path> suspects = new HashSet<>();
+    private final ScanTrouble trouble;
     private volatile long scans;
 
     private PluginWatcher(PluginHost host, Duration settle, Duration rescan) throws IOException {
@@ -108,6 +114,7 @@ public final class PluginWatcher implements AutoCloseable {
         this.settleNanos = settle.toNanos();
         this.brokenAfterNanos = Math.max(4 * settleNanos, Duration.ofSeconds(2).toNanos());
         this.rescanNanos = rescan.toNanos();
+        this.trouble = new ScanTrouble(dir.toString());
         this.watchService = dir.getFileSystem().newWatchService();
         dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
@@ -141,7 +148,18 @@ public final class PluginWatcher implements AutoCloseable {
         return scans;
     }
 
-    /** Stops watching; waits for a change in progress to finish. */
+    /**
+     * @return how many looks at the folder or at a plugin file failed with an I/O error (out of
+     *         descriptors, for instance); each was abandoned and retried, nothing was unloaded for it
+     */
+    public long failedScans() {
+        return trouble.failures();
+    }
+
+    /**
+     * Stops watching; waits for a change in progress to finish, at most 30 s, and not at all when
+     * plugin code called {@code System.exit} in it (the thread never comes back then).
+     */
     @Override
     public void close() {
         running = false;
@@ -150,12 +168,8 @@ public final class PluginWatcher implements AutoCloseable {
         } catch (IOException e) {
             log.debug("Closing the watch service: {}", e.toString());
         }
-        if (Thread.currentThread() != thread) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (Thread.currentThread() != thread && !ExitAware.join(thread, Duration.ofSeconds(30))) {
+            log.warn("The plugin folder watcher did not stop: it is held by {}", ExitAware.describe(thread));
         }
     }
 
@@ -238,18 +252,22 @@ public final class PluginWatcher implements AutoCloseable {
         }
     }
 
-    /** Compares the folder with what is loaded and acts on what has settled. */
+    /**
+     * Compares the folder with what is loaded and acts on what has settled. A scan whose listing
+     * fails is abandoned: an I/O error says nothing about which files are there, so nothing is
+     * unloaded (or loaded) because of it.
+     */
     private void scan() {
         scans++;
         long now = System.nanoTime();
+        long failuresBefore = trouble.failures();
         Map<Path, Signature> present = new TreeMap<>();
-        for (Path file : PluginHost.candidates(dir)) {
-            try {
-                BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-                present.put(file, new Signature(attrs.size(), attrs.lastModifiedTime().toMillis()));
-            } catch (IOException e) {
-                // gone since the listing
-            }
+        try {
+            PluginFolder.list(dir).forEach((file, attrs) ->
+                    present.put(file, new Signature(attrs.size(), attrs.lastModifiedTime().toMillis())));
+        } catch (IOException e) {
+            trouble.failed("list the plugins folder " + dir, e);
+            return;
         }
         pending.keySet().retainAll(present.keySet());
         suspects.retainAll(present.keySet());
@@ -272,7 +290,12 @@ public final class PluginWatcher implements AutoCloseable {
             if (stable < settleNanos) {
                 return;
             }
-            if (!opensAsZip(file) && stable < brokenAfterNanos) {
+            Boolean zip = opensAsZip(file);
+            if (zip == null) {
+                pending.put(file, new Pending(sig.size(), sig.mtime(), now, p.forced())); // settle again later
+                return;
+            }
+            if (!zip && stable < brokenAfterNanos) {
                 return; // probably still being written; if it stays this way, the host says why
             }
             ready.add(file);
@@ -302,12 +325,20 @@ public final class PluginWatcher implements AutoCloseable {
         for (Path file : removed) {
             remove(file);
         }
+        if (trouble.failures() == failuresBefore) {
+            trouble.recovered(); // only a scan with no I/O error at all ends a run of them
+        }
     }
 
-    private static boolean opensAsZip(Path file) {
+    /** @return whether the file opens as a zip, or {@code null} when an I/O error (not its bytes) says nothing */
+    private Boolean opensAsZip(Path file) {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             return zip.size() >= 0;
         } catch (IOException e) {
+            if (PluginFolder.isEnvironmental(e, file)) {
+                trouble.failed("open " + file, e);
+                return null;
+            }
             return false;
         }
     }
@@ -317,9 +348,14 @@ public final class PluginWatcher implements AutoCloseable {
         PluginStaging.Staged staged;
         try {
             staged = host.stage(file);
-        } catch (IOException e) {
-            log.debug("Cannot copy {} yet: {}", file, e.toString());
-            pending.remove(file); // the next scan looks again
+        } catch (IOException | java.io.UncheckedIOException e) {
+            if (PluginFolder.isEnvironmental(e, file)) {
+                trouble.failed("copy " + file + " for loading", e instanceof IOException io ? io
+                        : ((java.io.UncheckedIOException) e).getCause());
+            } else {
+                log.debug("Cannot copy {} yet: {}", file, e.toString());
+            }
+            pending.remove(file); // the next scan looks again; what is loaded stays
             return;
         }
         if (staged.size() != p.size() || staged.mtime() != p.mtime()) {
@@ -339,6 +375,12 @@ public final class PluginWatcher implements AutoCloseable {
         try {
             descriptor = host.descriptorOf(staged);
         } catch (RuntimeException e) {
+            if (PluginFolder.isEnvironmental(e, file)) {
+                // Not a verdict on the plugin: keep what runs, do not remember these bytes, look again later.
+                host.discard(staged);
+                trouble.failed("read the plugin descriptor of " + file, ioCause(e));
+                return;
+            }
             descriptor = null;
         }
         if (descriptor == null) {
@@ -368,7 +410,7 @@ public final class PluginWatcher implements AutoCloseable {
             apply(file, staged, id, dependsOn, false);
         } else if (owner.path().equals(file)) {
             apply(file, staged, id, dependsOn, true);
-        } else if (missingSince.containsKey(owner.path()) || !Files.exists(owner.path())) {
+        } else if (missingSince.containsKey(owner.path()) || PluginFolder.isGone(owner.path())) {
             log.debug("{} replaces {} (plugin '{}')", file.getFileName(), owner.path().getFileName(), id);
             forget(owner.path());
             apply(file, staged, id, dependsOn, true);
@@ -391,9 +433,24 @@ public final class PluginWatcher implements AutoCloseable {
             markUnloaded();
             retryDependents(id);
         } catch (PluginLoadException e) {
-            remember(file, staged, id, State.FAILED, dependsOn);
+            if (PluginFolder.isEnvironmental(e, file)) {
+                // An I/O error, not the plugin: these bytes are not remembered, so the next scans try again.
+                trouble.failed((reload ? "reload " : "load ") + file, ioCause(e));
+            } else {
+                remember(file, staged, id, State.FAILED, dependsOn);
+            }
             markUnloaded();
         }
+    }
+
+    /** @return the I/O error among the causes (there is one when {@link PluginFolder#isEnvironmental} said so) */
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return new IOException(e.toString(), e);
     }
 
     private void remember(Path file, PluginStaging.Staged staged, String id, State state, List<String> dependsOn) {
@@ -404,6 +461,17 @@ public final class PluginWatcher implements AutoCloseable {
 
     /** A file has been gone long enough: unload its plugin, or hand its id to a file that waited for it. */
     private void remove(Path file) {
+        // Listings say a file is missing; only the file itself can confirm it is gone.
+        try {
+            BasicFileAttributes attrs = PluginFolder.attributesIfPresent(file);
+            if (attrs != null && attrs.isRegularFile()) {
+                missingSince.remove(file); // it is there after all
+                return;
+            }
+        } catch (IOException e) {
+            trouble.failed("check whether " + file + " was removed", e);
+            return; // ask again at the next scan
+        }
         Known k = known.get(file);
         forget(file);
         String id = host.loadedFrom(file);
