@@ -44,7 +44,9 @@ final class ConfigSchema {
 
     static final Section SERVER = section("server", "host", "port", "webSocketPath", "maxFrameBytes", "maxOpenDocuments",
             "maxQueuedFrames", "maxOutboundBytes", "maxOutboundFrames", "keepAliveInterval", "idleTimeout", "changeLogSize",
-            "shutdownGrace", "store", STORE);
+            "shutdownGrace", "store", STORE,
+            // connection limits (transport)
+            "maxConnections", "maxHeaderBytes", "maxHeaders", "requestHeadTimeout");
 
     static final Section HOOKS = section("hooks", "defaultTimeout");
 
