@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * observe routes, then the files of the web folder: {@code GET /}, {@code /hookline.js}, ...).
  * Hooks run on virtual threads: the exchange is dispatched off the IO thread first.
  *
- * <p>Before that, on the IO thread, two answers that must not wait for a hook, a lane or a
- * virtual thread: {@code GET /health} and the 503 of a request over {@code server.maxConnections}.
+ * <p>Before that, on the IO thread, three answers that must not wait for a hook, a lane or a
+ * virtual thread: {@code GET /health}, the 503 of a request over {@code server.maxConnections},
+ * and the refusal of an upgrade request that cannot be upgraded (400, 405, 426).
  */
 public final class HttpEndpoint implements HttpHandler {
 
@@ -86,6 +87,14 @@ public final class HttpEndpoint implements HttpHandler {
         if (isHealth(exchange.getRequestMethod().toString(), exchange.getRequestPath())) {
             sendHealth(exchange); // not counted, not limited, no hook: the probe answers whatever else is exhausted
             return;
+        }
+        if (isUpgrade(exchange)) {
+            UpgradeCheck.Refusal refusal = UpgradeCheck.check(exchange.getRequestMethod(), exchange.getRequestHeaders());
+            if (refusal != null) {
+                refusal.headers().forEach((name, value) -> exchange.getResponseHeaders().put(name, value));
+                sendAndClose(exchange, refusal.status(), refusal.reason());
+                return;
+            }
         }
         if (!limit.tryAdmit()) {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
