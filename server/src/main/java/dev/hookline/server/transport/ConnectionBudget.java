@@ -61,7 +61,9 @@ public record ConnectionBudget(int maxConnections, int acceptHighWater, int acce
         String derivation;
         if (configured != ServerConfig.ConnectionLimits.DERIVED) {
             max = configured;
-            derivation = "server.maxConnections";
+            derivation = configured <= byDescriptors ? "server.maxConnections"
+                    : "server.maxConnections, above the " + byDescriptors + " that the descriptor limit (" + maxDescriptors
+                    + ") allows: a flood can exhaust the descriptors; raise ulimit -n";
         } else {
             max = (int) Math.min(Integer.MAX_VALUE / 2, Math.min(byHeap, byDescriptors));
             derivation = "derived: min(descriptors (" + (maxDescriptors <= 0 ? "unknown" : maxDescriptors) + " - "

@@ -40,6 +40,7 @@ class ConnectionBudgetTest {
         assertThat(budget.maxConnections()).isEqualTo(3);
         assertThat(budget.acceptHighWater()).isEqualTo(3 + 16);
         assertThat(budget.derivation()).isEqualTo("server.maxConnections");
+        assertThat(ConnectionBudget.of(5000, 1024, GIB).derivation()).contains("above the 614").contains("raise ulimit -n");
     }
 
     @Test

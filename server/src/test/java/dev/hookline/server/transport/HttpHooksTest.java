@@ -173,10 +173,12 @@ class HttpHooksTest {
 
     @Test
     void healthAnswersWhileEveryOtherRequestIsStuckInAHook() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         server = Net.start(Net.LOOPBACK, new ServerHooks() {
             @Override
             public HttpRequest onRequest(HttpRequest request, HookContext context) {
+                entered.countDown();
                 try {
                     release.await(); // a hook that hangs: every request it sees waits
                 } catch (InterruptedException e) {
@@ -188,6 +190,7 @@ class HttpHooksTest {
         try {
             CompletableFuture<Integer> stuck = CompletableFuture.supplyAsync(
                     () -> Net.http(server.port(), "GET", "/hookline.js").statusCode());
+            assertThat(entered.await(5, TimeUnit.SECONDS)).as("the request reached the hook").isTrue();
 
             HttpResponse<String> health = Net.http(server.port(), "GET", "/health");
 
