@@ -1,7 +1,11 @@
 package dev.hookline.server.transport;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counts what {@code server.maxConnections} bounds, WebSocket connections plus HTTP requests in
@@ -14,9 +18,16 @@ import java.util.function.IntSupplier;
  */
 public final class ConnectionLimit {
 
+    private static final Logger log = LoggerFactory.getLogger(ConnectionLimit.class);
+
+    /** A flood refuses thousands a second: the operator hears of it at most this often. */
+    private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
     private final int max;
     private final IntSupplier webSockets;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     /**
      * @param max        the limit
@@ -36,11 +47,22 @@ public final class ConnectionLimit {
         while (true) {
             int inFlight = requests.get();
             if (inFlight + webSockets.getAsInt() >= max) {
+                refused();
                 return false;
             }
             if (requests.compareAndSet(inFlight, inFlight + 1)) {
                 return true;
             }
+        }
+    }
+
+    private void refused() {
+        long count = refused.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastWarned.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarned.compareAndSet(last, now)) {
+            log.warn("At the connection limit ({} WebSockets and requests in progress): refusing with 503; {} refused "
+                    + "since start. Raise server.maxConnections (and ulimit -n, -Xmx) if this is real traffic", max, count);
         }
     }
 
