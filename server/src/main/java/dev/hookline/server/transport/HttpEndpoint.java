@@ -146,6 +146,11 @@ public final class HttpEndpoint implements HttpHandler {
             return;
         }
         handshake.handleRequest(exchange);
+        if (exchange.getStatusCode() != 101 && !exchange.isResponseStarted()) {
+            // Undertow's handshake only sets a 404 on a request it does not recognise, and sends
+            // nothing. UpgradeCheck refuses every such request first; this keeps it that way.
+            sendAndClose(exchange, 400, "the request could not be upgraded to a WebSocket");
+        }
     }
 
     private void request(HttpServerExchange exchange) {
