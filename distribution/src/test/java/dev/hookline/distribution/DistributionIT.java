@@ -36,6 +36,8 @@ class DistributionIT {
     private Path home;
     private Process server;
     private int port;
+    /** HOOKLINE_JAVA_OPTS for the next start, or {@code null}. */
+    private String javaOpts;
 
     @BeforeEach
     void unpack() throws Exception {
@@ -65,6 +67,9 @@ class DistributionIT {
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().put("HOOKLINE_ADMIN_TOKEN", TOKEN);
+        if (javaOpts != null) {
+            builder.environment().put("HOOKLINE_JAVA_OPTS", javaOpts);
+        }
         return builder;
     }
 
@@ -138,6 +143,57 @@ class DistributionIT {
             // Removed: writes work again, on the same connection.
             Files.delete(home.resolve("plugins/no-writes.jar"));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.write(id[0]++, "\"back\"").contains("\"type\":\"ack\""));
+        }
+    }
+
+    @Test
+    void anOutOfMemoryErrorEndsTheProcessAtOnceAndAcknowledgedWritesSurviveTheRestart() throws Exception {
+        // A plugin whose onRequest fills the heap: the OutOfMemoryError lands in a hook, on a
+        // virtual thread, where the engine would catch it and serve on with whatever survived.
+        Path jar = PluginJar.builder("heap-hog").version("1.0.0")
+                .source("hog.Hog", """
+                        package hog;
+                        public class Hog implements dev.hookline.api.ServerHooks {
+                            @Override
+                            public dev.hookline.api.payload.HttpRequest onRequest(dev.hookline.api.payload.HttpRequest request,
+                                    dev.hookline.api.HookContext context) {
+                                if (request.path().equals("/hog")) {
+                                    java.util.List<long[]> hog = new java.util.ArrayList<>();
+                                    while (true) {
+                                        hog.add(new long[1 << 17]);
+                                    }
+                                }
+                                return null;
+                            }
+                        }
+                        """)
+                .hooks("hog.Hog")
+                .writeTo(dir.resolve("built"));
+        Files.copy(jar, home.resolve("plugins/heap-hog.jar"));
+        javaOpts = "-Xmx96m";
+        start();
+        try (Client client = new Client(port)) {
+            client.send("{\"type\":\"open\",\"id\":1,\"doc\":\"board\"}");
+            client.await("\"id\":1");
+            assertThat(client.write(2, "\"before the OOM\"")).contains("\"version\":1"); // acked: sqlite's ack mode
+        }
+
+        try {
+            get("/hog", null);
+        } catch (IOException expected) {
+            // the process died under the request
+        }
+
+        assertThat(server.waitFor(60, TimeUnit.SECONDS)).as("the process exited; log:%n%s", log()).isTrue();
+        assertThat(server.exitValue()).isEqualTo(3); // -XX:+ExitOnOutOfMemoryError's status
+        assertThat(log()).contains("Terminating due to java.lang.OutOfMemoryError");
+        // What a supervisor does next: start it again. The acknowledged write is there.
+        Files.delete(home.resolve("plugins/heap-hog.jar"));
+        start();
+        try (Client client = new Client(port)) {
+            client.send("{\"type\":\"open\",\"id\":1,\"doc\":\"board\"}");
+            client.await("\"id\":1");
+            assertThat(client.write(2, "\"after the restart\"")).contains("\"version\":2");
         }
     }
 

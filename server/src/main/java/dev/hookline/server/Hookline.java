@@ -14,7 +14,9 @@ import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
 import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.server.observe.HealthReport;
 import dev.hookline.server.observe.ObserveRoutes;
+import dev.hookline.server.observe.ProcessResources;
 import dev.hookline.server.observe.ServerMetrics;
 import dev.hookline.server.plugins.ClasspathHooks;
 import dev.hookline.server.plugins.PluginHost;
@@ -22,12 +24,14 @@ import dev.hookline.server.plugins.PluginWatcher;
 import dev.hookline.server.protocol.Json;
 import dev.hookline.server.session.ServerApiImpl;
 import dev.hookline.server.transport.ClientConnection;
+import dev.hookline.server.transport.ConnectionBudget;
+import dev.hookline.server.transport.ConnectionLimit;
 import dev.hookline.server.transport.HttpEndpoint;
+import dev.hookline.server.transport.ListenerOptions;
 import dev.hookline.server.transport.WebSocketEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,12 +229,16 @@ public final class Hookline implements AutoCloseable {
             webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
             metrics.bind(engine, this::connectionCount, this::documentCount, documents::storeStats);
             metrics.bindChangeLogs(documents.changeLogBudget());
+            ConnectionBudget budget = ConnectionBudget.of(config.connections(), ProcessResources.get());
+            log.info("Connection limit {} ({}); accepts pause at {} open sockets", budget.maxConnections(),
+                    budget.derivation(), budget.acceptHighWater());
+            ConnectionLimit limit = new ConnectionLimit(budget.maxConnections(), this::connectionCount);
             HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
-                    documents, webSockets, virtualThreads, () -> stopping,
-                    new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken));
-            undertow = Undertow.builder()
+                    virtualThreads, () -> stopping, new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken),
+                    limit, new HealthReport(this::connectionCount, this::documentCount, limit::current,
+                            budget.maxConnections(), () -> stopping, ProcessResources.get()));
+            undertow = ListenerOptions.apply(Undertow.builder(), config, budget)
                     .addHttpListener(config.port(), config.host())
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) config.maxFrameBytes())
                     .setHandler(http)
                     .build();
             undertow.start();

@@ -392,14 +392,33 @@ public final class ConfigLoader {
             throw new ConfigException(st.key("retryMax"), "must not be shorter than server.store.retryMin ("
                     + Durations.format(retryMin) + "), got " + Durations.format(retryMax));
         }
+        ServerConfig.ConnectionLimits connections = bindConnectionLimits(s, d.connections());
         ServerConfig.DataLimits data = bindDataLimits(s, d.data());
         try {
             return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
                     maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace,
-                    new ServerConfig.StoreTiming(debounce, maxDelay, retryMin, retryMax), data);
+                    new ServerConfig.StoreTiming(debounce, maxDelay, retryMin, retryMax), connections, data);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("server", e.getMessage(), e); // every rule is checked above; a safety net
         }
+    }
+
+    /** {@code server.maxConnections} is a whole number >= 1, or {@code auto} (the default) to derive it at start. */
+    private static ServerConfig.ConnectionLimits bindConnectionLimits(Keys s, ServerConfig.ConnectionLimits d) {
+        int maxConnections;
+        JsonNode max = s.value("maxConnections");
+        if (max != null && max.isTextual() && max.asText().strip().equalsIgnoreCase("auto")) {
+            maxConnections = ServerConfig.ConnectionLimits.DERIVED;
+        } else if (max != null && !(max.isIntegralNumber() || max.isTextual() && INTEGER.matcher(max.asText().strip()).matches())) {
+            throw new ConfigException(s.key("maxConnections"), "must be auto (derived from the descriptor limit and "
+                    + "the heap) or a whole number >= 1, got " + describe(max));
+        } else {
+            maxConnections = (int) s.integer("maxConnections", d.maxConnections(), 1, Integer.MAX_VALUE);
+        }
+        int maxHeaderBytes = (int) s.integer("maxHeaderBytes", d.maxHeaderBytes(), 1024, Integer.MAX_VALUE);
+        int maxHeaders = (int) s.integer("maxHeaders", d.maxHeaders(), 1, Integer.MAX_VALUE);
+        Duration requestHeadTimeout = s.duration("requestHeadTimeout", d.requestHeadTimeout());
+        return new ServerConfig.ConnectionLimits(maxConnections, maxHeaderBytes, maxHeaders, requestHeadTimeout);
     }
 
     /** The data limits; the change log bounds may be {@code auto}: derived from the heap ({@code d}'s values). */

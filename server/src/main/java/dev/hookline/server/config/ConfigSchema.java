@@ -45,6 +45,8 @@ final class ConfigSchema {
     static final Section SERVER = section("server", "host", "port", "webSocketPath", "maxFrameBytes", "maxOpenDocuments",
             "maxQueuedFrames", "maxOutboundBytes", "maxOutboundFrames", "keepAliveInterval", "idleTimeout", "changeLogSize",
             "shutdownGrace", "store", STORE,
+            // connection limits (transport)
+            "maxConnections", "maxHeaderBytes", "maxHeaders", "requestHeadTimeout",
             // data limits: how much one document or connection may make the server hold
             "maxChangeLogBytes", "maxChangeLogBytesTotal", "maxStatelessBytes", "maxPresenceBytes",
             "maxSubscriptionsPerConnection");

@@ -20,13 +20,16 @@ import java.util.Objects;
  * @param changeLogSize        changes kept per document to let reconnecting clients catch up
  * @param shutdownGrace        how long a stop waits for connections to close and documents to be stored
  * @param store                when changed documents are stored, and how failed stores are retried
+ * @param connections          how many connections are served at once, and how big and how slow the
+ *                             HTTP request that opens one may be
  * @param data                 how much data documents and sessions may hold: change log bytes, payload sizes,
  *                             subscriptions
  */
 public record ServerConfig(String host, int port, String webSocketPath, int maxFrameBytes, int maxOpenDocuments,
                            int maxQueuedFrames, long maxOutboundBytes, int maxOutboundFrames,
                            Duration keepAliveInterval, Duration idleTimeout, int changeLogSize,
-                           Duration shutdownGrace, StoreTiming store, DataLimits data) {
+                           Duration shutdownGrace, StoreTiming store, ConnectionLimits connections,
+                           DataLimits data) {
 
     /**
      * When a changed document is stored: {@code debounce} after its last change, and at the latest
@@ -59,6 +62,53 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
                 throw new IllegalArgumentException("store.retryMax (" + retryMax + ") must not be shorter than store.retryMin ("
                         + retryMin + ")");
             }
+        }
+    }
+
+    /**
+     * Limits on connections and on the HTTP request that opens each one (the WebSocket handshake
+     * included). Over a limit, the offending request or connection is refused and everyone under
+     * it goes on being served; {@code docs/operations.md} ("Limits") says what a client sees.
+     *
+     * @param maxConnections     WebSocket connections plus HTTP requests in progress; one more is
+     *                           answered 503 (with {@code Retry-After}) before any upgrade.
+     *                           {@link #DERIVED} (0): derived at start from the process's descriptor
+     *                           limit and heap ({@code transport.ConnectionBudget})
+     * @param maxHeaderBytes     the largest request head (request line and headers) read; a larger one
+     *                           is answered 400 and its connection closed
+     * @param maxHeaders         the most headers in one request (also the most cookies and query
+     *                           parameters); more are answered 400 and the connection closed
+     * @param requestHeadTimeout how long a connection may take to send a complete request head, and
+     *                           how long it may sit idle without a request before it is closed
+     *                           (a WebSocket, once upgraded, is governed by {@code idleTimeout} instead)
+     */
+    public record ConnectionLimits(int maxConnections, int maxHeaderBytes, int maxHeaders, Duration requestHeadTimeout) {
+
+        /** {@code maxConnections} 0: derive the limit from the descriptor limit and the heap at start. */
+        public static final int DERIVED = 0;
+
+        /** Derived connection limit, 16 KiB request heads of at most 100 headers, 10 s to send one. */
+        public static final ConnectionLimits DEFAULTS = new ConnectionLimits(DERIVED, 16 * 1024, 100,
+                Duration.ofSeconds(10));
+
+        /** Validates the values and names the one that is wrong. */
+        public ConnectionLimits {
+            if (maxConnections < 0) {
+                throw new IllegalArgumentException("maxConnections must be positive, or 0 to derive it, not " + maxConnections);
+            }
+            // Not ServerConfig.positive: see DataLimits.atLeastOne (class initialization order).
+            DataLimits.atLeastOne("maxHeaderBytes", maxHeaderBytes);
+            DataLimits.atLeastOne("maxHeaders", maxHeaders);
+            Objects.requireNonNull(requestHeadTimeout, "requestHeadTimeout");
+            if (requestHeadTimeout.isNegative() || requestHeadTimeout.isZero()) {
+                throw new IllegalArgumentException("requestHeadTimeout must be a positive duration, not "
+                        + requestHeadTimeout);
+            }
+        }
+
+        /** @return a copy with another connection limit ({@link #DERIVED} to derive it) */
+        public ConnectionLimits withMaxConnections(int maxConnections) {
+            return new ConnectionLimits(maxConnections, maxHeaderBytes, maxHeaders, requestHeadTimeout);
         }
     }
 
@@ -108,7 +158,7 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
 
         // Not ServerConfig.positive: calling the outer class would initialize it, and its DEFAULTS
         // need this class's DEFAULTS, still null while this class initializes first.
-        private static void atLeastOne(String name, long value) {
+        static void atLeastOne(String name, long value) {
             if (value <= 0) {
                 throw new IllegalArgumentException(name + " must be positive, not " + value);
             }
@@ -119,11 +169,12 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
      * Port 1234 on every interface, WebSocket at {@code /ws}, 1 MiB frames, 64 open documents and
      * 256 queued frames per connection, 16 MiB or 50,000 frames queued outbound, a ping every
      * 15 s, idle after 45 s, 1,000 changes kept per document, 30 s to shut down, stores per
-     * {@link StoreTiming#DEFAULTS}, data limits per {@link DataLimits#DEFAULTS}.
+     * {@link StoreTiming#DEFAULTS}, connections per {@link ConnectionLimits#DEFAULTS}, data limits per
+     * {@link DataLimits#DEFAULTS}.
      */
     public static final ServerConfig DEFAULTS = new ServerConfig("0.0.0.0", 1234, "/ws", 1024 * 1024, 64, 256,
             16L * 1024 * 1024, 50_000, Duration.ofSeconds(15), Duration.ofSeconds(45), 1000, Duration.ofSeconds(30),
-            StoreTiming.DEFAULTS, DataLimits.DEFAULTS);
+            StoreTiming.DEFAULTS, ConnectionLimits.DEFAULTS, DataLimits.DEFAULTS);
 
     /** Validates every value and names the one that is wrong. */
     public ServerConfig {
@@ -134,6 +185,7 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(connections, "connections");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, not " + port);
         }
@@ -171,44 +223,57 @@ public record ServerConfig(String host, int port, String webSocketPath, int maxF
     /** @return a copy listening on another host and port */
     public ServerConfig withAddress(String host, int port) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
     }
 
     /** @return a copy with other limits on frames and queues */
     public ServerConfig withLimits(int maxFrameBytes, int maxOpenDocuments, int maxQueuedFrames, long maxOutboundBytes,
                                    int maxOutboundFrames) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
     }
 
     /** @return a copy with another keep-alive rhythm */
     public ServerConfig withKeepAlive(Duration interval, Duration idleTimeout) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+                maxOutboundBytes, maxOutboundFrames, interval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
     }
 
     /** @return a copy keeping another number of changes per document */
     public ServerConfig withChangeLogSize(int changeLogSize) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
     }
 
     /** @return a copy with another shutdown grace */
     public ServerConfig withShutdownGrace(Duration shutdownGrace) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
     }
 
     /** @return a copy with other store timing */
     public ServerConfig withStore(StoreTiming store) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
-                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store, data);
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
+    }
+
+    /** @return a copy with other connection limits */
+    public ServerConfig withConnections(ConnectionLimits connections) {
+        return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
+                maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
+                connections, data);
     }
 
     /** @return a copy with other data limits */
     public ServerConfig withData(DataLimits data) {
         return new ServerConfig(host, port, webSocketPath, maxFrameBytes, maxOpenDocuments, maxQueuedFrames,
                 maxOutboundBytes, maxOutboundFrames, keepAliveInterval, idleTimeout, changeLogSize, shutdownGrace, store,
-                data);
+                connections, data);
     }
 }

@@ -1,15 +1,14 @@
 package dev.hookline.server.transport;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.api.Reject;
 import dev.hookline.api.ServerApi;
 import dev.hookline.api.payload.HttpRequest;
 import dev.hookline.api.payload.HttpResponse;
 import dev.hookline.api.payload.Upgrade;
-import dev.hookline.server.documents.DocumentRegistry;
 import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
+import dev.hookline.server.observe.HealthReport;
 import dev.hookline.server.observe.ObserveRoutes;
 import dev.hookline.server.protocol.Json;
 import dev.hookline.server.web.StaticFiles;
@@ -38,47 +37,75 @@ import org.slf4j.LoggerFactory;
  * everything else through {@code onRequest}, then the built-in routes ({@code GET /health}, the
  * observe routes, then the files of the web folder: {@code GET /}, {@code /hookline.js}, ...).
  * Hooks run on virtual threads: the exchange is dispatched off the IO thread first.
+ *
+ * <p>Before that, on the IO thread, three answers that must not wait for a hook, a lane or a
+ * virtual thread: {@code GET /health}, the 503 of a request over {@code server.maxConnections},
+ * and the refusal of an upgrade request that cannot be upgraded (400, 405, 426).
  */
 public final class HttpEndpoint implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
 
+    /** Seconds a client refused at the connection limit is asked to wait. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
     private final String webSocketPath;
     private final HttpHandler handshake;
     private final HookEngine engine;
     private final ServerApi server;
-    private final DocumentRegistry documents;
-    private final WebSocketEndpoint webSockets;
     private final Executor virtualThreads;
     private final BooleanSupplier stopping;
     /** {@code /metrics} and {@code /admin/*}, or {@code null} for none. */
     private final ObserveRoutes observe;
+    /** {@code server.maxConnections}: WebSockets plus requests in progress. */
+    private final ConnectionLimit limit;
+    private final HealthReport health;
     /** {@code GET /} and {@code GET /<file>}: the browser client and the demo page. */
     private final StaticFiles web = new StaticFiles();
 
+    /**
+     * @param observe {@code /metrics} and {@code /admin/*}, or {@code null} for none
+     * @param limit   the connection limit every request but {@code GET /health} is admitted by
+     * @param health  the body of {@code GET /health}
+     */
     public HttpEndpoint(String webSocketPath, HttpHandler handshake, HookEngine engine, ServerApi server,
-                        DocumentRegistry documents, WebSocketEndpoint webSockets, Executor virtualThreads,
-                        BooleanSupplier stopping) {
-        this(webSocketPath, handshake, engine, server, documents, webSockets, virtualThreads, stopping, null);
-    }
-
-    /** As above, with the operator's routes {@code /metrics} and {@code /admin/*} ({@code null} for none). */
-    public HttpEndpoint(String webSocketPath, HttpHandler handshake, HookEngine engine, ServerApi server,
-                        DocumentRegistry documents, WebSocketEndpoint webSockets, Executor virtualThreads,
-                        BooleanSupplier stopping, ObserveRoutes observe) {
+                        Executor virtualThreads, BooleanSupplier stopping, ObserveRoutes observe, ConnectionLimit limit,
+                        HealthReport health) {
         this.observe = observe;
         this.webSocketPath = webSocketPath;
         this.handshake = handshake;
         this.engine = engine;
         this.server = server;
-        this.documents = documents;
-        this.webSockets = webSockets;
         this.virtualThreads = virtualThreads;
         this.stopping = stopping;
+        this.limit = limit;
+        this.health = health;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
+        if (isHealth(exchange.getRequestMethod().toString(), exchange.getRequestPath())) {
+            sendHealth(exchange); // not counted, not limited, no hook: the probe answers whatever else is exhausted
+            return;
+        }
+        if (isUpgrade(exchange)) {
+            UpgradeCheck.Refusal refusal = UpgradeCheck.check(exchange.getRequestMethod(), exchange.getRequestHeaders());
+            if (refusal != null) {
+                refusal.headers().forEach((name, value) -> exchange.getResponseHeaders().put(name, value));
+                sendAndClose(exchange, refusal.status(), refusal.reason());
+                return;
+            }
+        }
+        if (!limit.tryAdmit()) {
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            sendAndClose(exchange, 503, "the server is at its connection limit (" + limit.max()
+                    + " connections and requests); retry later");
+            return;
+        }
+        exchange.addExchangeCompleteListener((done, next) -> {
+            limit.release();
+            next.proceed();
+        });
         if (exchange.isInIoThread()) {
             exchange.dispatch(virtualThreads, () -> handleSafely(exchange));
             return;
@@ -119,6 +146,11 @@ public final class HttpEndpoint implements HttpHandler {
             return;
         }
         handshake.handleRequest(exchange);
+        if (exchange.getStatusCode() != 101 && !exchange.isResponseStarted()) {
+            // Undertow's handshake only sets a 404 on a request it does not recognise, and sends
+            // nothing. UpgradeCheck refuses every such request first; this keeps it that way.
+            sendAndClose(exchange, 400, "the request could not be upgraded to a WebSocket");
+        }
     }
 
     private void request(HttpServerExchange exchange) {
@@ -140,10 +172,8 @@ public final class HttpEndpoint implements HttpHandler {
     }
 
     private void route(HttpServerExchange exchange, HttpRequest request) {
-        if (request.path().equals("/health") && request.method().equals(Methods.GET_STRING)) {
-            ObjectNode health = Json.object().put("status", stopping.getAsBoolean() ? "stopping" : "ok")
-                    .put("connections", webSockets.connections().size()).put("documents", documents.size());
-            send(exchange, stopping.getAsBoolean() ? 503 : 200, "application/json", Json.text(health));
+        if (isHealth(request.method(), request.path())) { // an onRequest hook rewrote the path to /health
+            sendHealth(exchange);
             return;
         }
         if (observe != null && observe.handle(exchange, request)) {
@@ -161,6 +191,20 @@ public final class HttpEndpoint implements HttpHandler {
             }
         }
         send(exchange, 404, "application/json", error(404, "no route for " + request.method() + " " + request.path()));
+    }
+
+    private static boolean isHealth(String method, String path) {
+        return path.equals("/health") && method.equals(Methods.GET_STRING);
+    }
+
+    private void sendHealth(HttpServerExchange exchange) {
+        send(exchange, health.status(), "application/json", Json.text(health.body()));
+    }
+
+    /** Answers with an error and closes the connection: a refused client gets no second request on it. */
+    private static void sendAndClose(HttpServerExchange exchange, int status, String reason) {
+        exchange.setPersistent(false);
+        send(exchange, status, "application/json", error(status, reason));
     }
 
     private static String error(int status, String reason) {

@@ -17,8 +17,11 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,14 @@ class HttpHooksTest {
             assertThat(body.get("status").asText()).isEqualTo("ok");
             assertThat(body.get("connections").asInt()).isEqualTo(1);
             assertThat(body.get("documents").asInt()).isEqualTo(1);
+            // The pressure: what the connection limit counts, descriptors and heap, each against its limit.
+            assertThat(body.at("/limits/connections/current").asInt()).isEqualTo(1);
+            assertThat(body.at("/limits/connections/max").asInt()).isPositive();
+            assertThat(body.at("/limits/descriptors/open").asLong()).isPositive();
+            assertThat(body.at("/limits/descriptors/max").asLong()).isGreaterThan(body.at("/limits/descriptors/open").asLong());
+            assertThat(body.at("/limits/heap/used").asLong()).isPositive();
+            assertThat(body.at("/limits/heap/max").asLong()).isEqualTo(Runtime.getRuntime().maxMemory());
+            assertThat(body.get("reasons").isArray()).isTrue();
         }
         assertThat(Net.http(server.port(), "GET", "/nothing-here").statusCode()).isEqualTo(404);
         assertThat(Net.http(server.port(), "DELETE", "/health").statusCode()).isEqualTo(404);
@@ -65,13 +76,13 @@ class HttpHooksTest {
             }
         });
 
-        assertThat(Net.http(server.port(), "GET", "/health?verbose=1", "X-Probe", "p1").statusCode()).isEqualTo(200);
+        assertThat(Net.http(server.port(), "GET", "/metrics?verbose=1", "X-Probe", "p1").statusCode()).isEqualTo(200);
         assertThat(Net.http(server.port(), "POST", "/other").statusCode()).isEqualTo(404);
 
         assertThat(seen).hasSize(2);
         HttpRequest first = seen.get(0);
         assertThat(first.method()).isEqualTo("GET");
-        assertThat(first.path()).isEqualTo("/health");
+        assertThat(first.path()).isEqualTo("/metrics");
         assertThat(first.query()).isEqualTo("verbose=1");
         assertThat(first.header("x-probe")).isEqualTo("p1");
         assertThat(first.remoteAddress()).startsWith("127.0.0.1:");
@@ -107,7 +118,7 @@ class HttpHooksTest {
         assertThat(response.headers().firstValue("content-type")).hasValue("text/plain");
         assertThat(laterCalls).hasValue(0);
         // Other paths go through the whole chain and on to the routes.
-        assertThat(Net.http(server.port(), "GET", "/health").statusCode()).isEqualTo(200);
+        assertThat(Net.http(server.port(), "GET", "/metrics").statusCode()).isEqualTo(200);
         assertThat(laterCalls).hasValue(1);
     }
 
@@ -151,11 +162,48 @@ class HttpHooksTest {
             }
         });
 
-        HttpResponse<String> refused = Net.http(server.port(), "GET", "/health");
+        HttpResponse<String> refused = Net.http(server.port(), "GET", "/metrics");
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.body()).contains("token required");
 
-        assertThat(Net.http(server.port(), "GET", "/health", "Authorization", "Bearer x").statusCode()).isEqualTo(200);
+        assertThat(Net.http(server.port(), "GET", "/metrics", "Authorization", "Bearer x").statusCode()).isEqualTo(200);
+        // GET /health is answered before the hooks: a load balancer's probe needs no token.
+        assertThat(Net.http(server.port(), "GET", "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void healthAnswersWhileEveryOtherRequestIsStuckInAHook() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        server = Net.start(Net.LOOPBACK, new ServerHooks() {
+            @Override
+            public HttpRequest onRequest(HttpRequest request, HookContext context) {
+                entered.countDown();
+                try {
+                    release.await(); // a hook that hangs: every request it sees waits
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }
+        });
+        try {
+            CompletableFuture<Integer> stuck = CompletableFuture.supplyAsync(
+                    () -> Net.http(server.port(), "GET", "/hookline.js").statusCode());
+            assertThat(entered.await(5, TimeUnit.SECONDS)).as("the request reached the hook").isTrue();
+
+            HttpResponse<String> health = Net.http(server.port(), "GET", "/health");
+
+            assertThat(health.statusCode()).isEqualTo(200);
+            JsonNode body = Json.MAPPER.readTree(health.body());
+            assertThat(body.get("status").asText()).isEqualTo("ok");
+            assertThat(body.at("/limits/connections/current").asInt()).as("the stuck request counts").isEqualTo(1);
+            assertThat(stuck).isNotDone();
+            release.countDown();
+            assertThat(stuck.get(5, TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test

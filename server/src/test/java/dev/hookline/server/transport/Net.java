@@ -10,12 +10,18 @@ import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.protocol.Json;
 import dev.hookline.server.testsupport.WsClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -84,6 +90,44 @@ final class Net {
         } catch (CompletionException e) {
             assertThat(e.getCause()).isInstanceOf(WebSocketHandshakeException.class);
             return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+    }
+
+    /**
+     * What a server answered on a raw socket.
+     *
+     * @param text   every byte received, as text
+     * @param closed whether the server closed the connection (end of stream) rather than leaving it open
+     */
+    record RawAnswer(String text, boolean closed) {
+
+        /** @return the status code of the first response line, or -1 when there was none */
+        int status() {
+            return text.startsWith("HTTP/1.1 ") && text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : -1;
+        }
+    }
+
+    /**
+     * Sends bytes exactly as given on a fresh socket (no client-side checks or normalisation), then
+     * reads until the server closes the connection or {@code wait} passes without a byte.
+     */
+    static RawAnswer raw(int port, String request, Duration wait) {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) wait.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            byte[] buffer = new byte[8192];
+            for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                answer.write(buffer, 0, n);
+            }
+            return new RawAnswer(answer.toString(StandardCharsets.ISO_8859_1), true);
+        } catch (SocketTimeoutException e) {
+            return new RawAnswer(answer.toString(StandardCharsets.ISO_8859_1), false);
+        } catch (SocketException e) {
+            return new RawAnswer(answer.toString(StandardCharsets.ISO_8859_1), true); // reset by the server
+        } catch (IOException e) {
+            throw new AssertionError("raw request to port " + port + " failed", e);
         }
     }
 
