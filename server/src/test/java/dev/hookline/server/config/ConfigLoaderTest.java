@@ -71,6 +71,10 @@ class ConfigLoaderTest {
                   changeLogSize: 10
                   shutdownGrace: 1m
                   store: {debounce: 100ms, maxDelay: 1s, retryMin: 200ms, retryMax: PT2M}
+                  maxConnections: 500
+                  maxHeaderBytes: 4096
+                  maxHeaders: 50
+                  requestHeadTimeout: 3s
                   maxChangeLogBytes: 3000000
                   maxChangeLogBytesTotal: 40000000
                   maxStatelessBytes: 500
@@ -85,6 +89,7 @@ class ConfigLoaderTest {
                 100, Duration.ofMillis(500), Duration.ofSeconds(2), 10, Duration.ofMinutes(1),
                 new ServerConfig.StoreTiming(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(200),
                         Duration.ofMinutes(2)),
+                new ServerConfig.ConnectionLimits(500, 4096, 50, Duration.ofSeconds(3)),
                 new ServerConfig.DataLimits(3_000_000, 40_000_000, 500, 600, 70)));
         assertThat(config.hookTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.pluginsDirectory()).isEqualTo(Path.of("/opt/plugins"));
