@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hookline.faults.support.Ledger;
 import dev.hookline.faults.support.NormalClient;
+import dev.hookline.faults.support.RawUpgrade;
 import dev.hookline.faults.support.ServerProcess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -124,7 +125,7 @@ class MemoryPressureIT extends FaultTestBase {
                     HEAP, sockets, sentBytes >> 20, refused, firstError);
             Thread.sleep(3_000); // let the server act on what it read
         } finally {
-            open.forEach(MemoryPressureIT::closeQuietly);
+            open.forEach(RawUpgrade::closeQuietly);
         }
         ServerProcess serving = noZombie(server);
         NormalClient.assertServedAndNothingLost(serving.port(), ledger);
@@ -158,13 +159,5 @@ class MemoryPressureIT extends FaultTestBase {
 
     private static String tail(String log) {
         return log.length() > 6_000 ? "..." + log.substring(log.length() - 6_000) : log;
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
     }
 }

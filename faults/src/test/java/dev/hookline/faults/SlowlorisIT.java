@@ -36,8 +36,9 @@ class SlowlorisIT extends FaultTestBase {
             assertThat(server.get("/health").statusCode()).as("/health under slowloris").isEqualTo(200);
 
             attack.awaitEnd(DEADLINE_MILLIS + 10_000);
-            log("slowloris, %d dribbling + %d silent sockets: %d closed by the server, the last after %d ms; "
-                    + "first answer: %s", DRIBBLING, SILENT, attack.closedByServer(), attack.lastCloseMillis(), attack.sampleAnswer());
+            log("slowloris, %d dribbling + %d silent sockets: the server closed %d dribbling and %d silent ones, the last "
+                    + "after %d ms; first answer: %s", DRIBBLING, SILENT, attack.closedByServer(true),
+                    attack.closedByServer(false), attack.lastCloseMillis(), attack.sampleAnswer());
             assertThat(attack.closedByServer()).as("sockets the server closed by itself within %d s (of %d)",
                     DEADLINE_MILLIS / 1000, DRIBBLING + SILENT).isEqualTo(DRIBBLING + SILENT);
             regular.write(ledger, "slow", "after", IntNode.valueOf(2));

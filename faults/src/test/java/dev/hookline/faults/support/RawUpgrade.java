@@ -92,7 +92,8 @@ public final class RawUpgrade {
         }
     }
 
-    static void closeQuietly(Socket socket) {
+    /** Closes, ignoring errors: for sockets the server may already have closed. */
+    public static void closeQuietly(Socket socket) {
         try {
             socket.close();
         } catch (IOException e) {

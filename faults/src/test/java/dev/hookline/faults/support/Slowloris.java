@@ -27,8 +27,10 @@ public final class Slowloris implements AutoCloseable {
     private final ConcurrentHashMap<Integer, String> answers = new ConcurrentHashMap<>();
     private final CountDownLatch allClosed;
     private final long startedNanos = System.nanoTime();
+    private final int dribbling;
 
-    private Slowloris(int count) {
+    private Slowloris(int dribbling, int count) {
+        this.dribbling = dribbling;
         allClosed = new CountDownLatch(count);
     }
 
@@ -38,7 +40,7 @@ public final class Slowloris implements AutoCloseable {
      * @param deadline  how long the sockets are kept at most, in milliseconds
      */
     public static Slowloris start(int port, int dribbling, int silent, long deadline) throws IOException {
-        Slowloris attack = new Slowloris(dribbling + silent);
+        Slowloris attack = new Slowloris(dribbling, dribbling + silent);
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadline);
         for (int i = 0; i < dribbling + silent; i++) {
             Socket socket = new Socket();
@@ -95,6 +97,11 @@ public final class Slowloris implements AutoCloseable {
     /** @return sockets the server closed */
     public int closedByServer() {
         return closedAfterMillis.size();
+    }
+
+    /** @return sockets the server closed, of those that dribbled a header (the others sent nothing) */
+    public int closedByServer(boolean dribbled) {
+        return (int) closedAfterMillis.keySet().stream().filter(index -> index < dribbling == dribbled).count();
     }
 
     /** @return the latest server close, in milliseconds after the start; 0 if none */
