@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -67,6 +69,17 @@ public final class ServerProcess implements AutoCloseable {
         return new Options();
     }
 
+    /**
+     * Servers still running when the test JVM exits (a failsafe timeout, say) are killed too:
+     * a child process would otherwise outlive it.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "kill-fault-servers"));
+    }
+
     private final Path home;
     private final Options options;
     private final int port;
@@ -101,7 +114,10 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().putAll(own.environment);
         Files.writeString(home.resolve("server.log"), "---- start: " + String.join(" ", command) + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        ServerProcess server = new ServerProcess(home, own, port, builder.start());
+        Process process = builder.start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
+        ServerProcess server = new ServerProcess(home, own, port, process);
         server.awaitHealthy(Duration.ofSeconds(60));
         return server;
     }
