@@ -97,8 +97,8 @@ public final class ConnectionSession {
 
     /** Handles one text frame. */
     public void frame(String text) {
-        if (!accepted) {
-            return; // refused by onConnect: its frames are dropped while the socket closes
+        if (!accepted || connection.closing()) {
+            return; // refused by onConnect, or closed by the server: its frames are dropped, never applied
         }
         Long id = null;
         try {
@@ -107,6 +107,8 @@ public final class ConnectionSession {
             // Only a valid id is echoed in an early error; the parser rejects the others.
             id = idNode != null && idNode.canConvertToExactIntegral() && idNode.canConvertToLong() && idNode.asLong() >= 0
                     ? idNode.asLong() : null;
+            JsonNode docNode = tree.get("doc");
+            connection.requestStarted(id, docNode != null && docNode.isTextual() ? docNode.asText() : null);
             InboundMessage message = engine.run(Hooks.BEFORE_HANDLE_MESSAGE, new InboundMessage(tree), context());
             Inbound request = InboundParser.parse(message.frame());
             id = request.id();
@@ -119,6 +121,7 @@ public final class ConnectionSession {
             log.error("Handling a frame of {} failed", connection, e);
             connection.send(Outbound.error(id, null, Codes.INTERNAL, "internal error"));
         } finally {
+            connection.requestEnded();
             connection.resumeReceivesIfDrained();
         }
     }
