@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The JDK reads {@value #PARALLELISM} once, when the first virtual thread starts, so
  * {@link #applyDefault()} must run before that: first thing in {@code main}. An application that
- * embeds the server sets the property itself (see {@code docs/embedding.md}).
+ * embeds the server sets the property itself (see {@code docs/configuration.md}, Embedding).
  */
 public final class CarrierHeadroom {
 
@@ -55,7 +55,7 @@ public final class CarrierHeadroom {
     public static void warnIfNone() {
         if (!hasHeadroom() && warned.compareAndSet(false, true)) {
             log.warn("Virtual threads run on {} carriers for {} cores: hooks spinning on that many calls at once, "
-                            + "ignoring interrupts, stop the server. Start the JVM with -D{}={} (docs/embedding.md)",
+                            + "ignoring interrupts, stop the server. Start the JVM with -D{}={} (docs/configuration.md, Embedding)",
                     parallelism(), Runtime.getRuntime().availableProcessors(), PARALLELISM, recommended());
         }
     }
