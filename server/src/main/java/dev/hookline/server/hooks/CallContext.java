@@ -5,6 +5,7 @@ import dev.hookline.api.HookContext;
 import dev.hookline.api.PluginContext;
 import dev.hookline.api.Reject;
 import dev.hookline.api.ServerApi;
+import dev.hookline.server.flow.CarrierHeadroom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -55,6 +56,7 @@ public final class CallContext implements HookContext, AutoCloseable {
     private static final VarHandle CURRENT;
     private static final VarHandle RUN;
     private static final VarHandle SIGHTED;
+    private static final VarHandle LENDING;
 
     static {
         try {
@@ -63,6 +65,7 @@ public final class CallContext implements HookContext, AutoCloseable {
             CURRENT = lookup.findVarHandle(CallContext.class, "current", HookEntry.class);
             RUN = lookup.findVarHandle(CallContext.class, "run", long.class);
             SIGHTED = lookup.findVarHandle(CallContext.class, "sighted", HookEntry.class);
+            LENDING = lookup.findVarHandle(CallContext.class, "lending", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -97,6 +100,13 @@ public final class CallContext implements HookContext, AutoCloseable {
     private long overranAt;
     private boolean stuckReported;
     private boolean overrunAnswered;
+
+    // A carrier lent to the virtual-thread scheduler while a call of (lentRun, lentEntry) runs on a
+    // CPU (CarrierHeadroom). The watchdog lends and gives back; close() gives back too, hence the CAS.
+    @SuppressWarnings("unused") // accessed through LENDING
+    private volatile boolean lending;
+    private long lentRun;
+    private HookEntry lentEntry;
     private volatile Runnable onStuck;
     private volatile BiConsumer<Hook<?>, Reject> onOverrun;
 
@@ -252,6 +262,10 @@ public final class CallContext implements HookContext, AutoCloseable {
      */
     void checkDeadline(long now, long stuckAfterNanos) {
         int phaseNow = (int) PHASE.getAcquire(this);
+        if ((boolean) LENDING.getVolatile(this) && (phaseNow == IDLE || (long) RUN.getAcquire(this) != lentRun
+                || (HookEntry) CURRENT.getAcquire(this) != lentEntry)) {
+            giveBackCarrier(); // the call it was lent for has returned
+        }
         if (phaseNow == RUNNING) {
             long runNow = (long) RUN.getAcquire(this);
             HookEntry entry = (HookEntry) CURRENT.getAcquire(this);
@@ -270,6 +284,13 @@ public final class CallContext implements HookContext, AutoCloseable {
                 sightedRun = runNow;
                 sightedSince = seenSince;
                 SIGHTED.setRelease(this, entry);
+            }
+            if (!(boolean) LENDING.getVolatile(this) && now - seenSince >= CarrierHeadroom.LEND_AFTER_NANOS
+                    && thread.getState() == Thread.State.RUNNABLE && CarrierHeadroom.borrow()) {
+                // On a CPU for a while (or waiting for a carrier): it may hold its carrier for good.
+                lentRun = runNow;
+                lentEntry = entry;
+                LENDING.setVolatile(this, true);
             }
             if (now - seenSince > entry.timeoutNanos && PHASE.compareAndSet(this, RUNNING, TIMING_OUT)) {
                 overran = entry;
@@ -321,6 +342,13 @@ public final class CallContext implements HookContext, AutoCloseable {
             } catch (RuntimeException e) {
                 DeadlineWatchdog.log.warn("The stuck-hook action failed", e);
             }
+        }
+    }
+
+    /** Gives back the carrier lent for this context's running call, once, if one is lent. */
+    void giveBackCarrier() {
+        if (LENDING.compareAndSet(this, true, false)) {
+            CarrierHeadroom.giveBack();
         }
     }
 
