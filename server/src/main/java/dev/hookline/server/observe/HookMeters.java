@@ -1,5 +1,6 @@
 package dev.hookline.server.observe;
 
+import dev.hookline.server.flow.CarrierHeadroom;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookStats;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -51,6 +52,10 @@ final class HookMeters {
     HookMeters(HookEngine engine, MeterRegistry registry) {
         this.engine = engine;
         this.registry = registry;
+        Gauge.builder("hookline.hook.carriers.lent", CarrierHeadroom::lent)
+                .description("Virtual-thread carriers added for hook calls running on a CPU for 200 ms or more "
+                        + "(in this JVM); back to 0 when they return")
+                .register(registry);
     }
 
     /** Reads the engine's statistics and registers meters for new (hook, plugin, class) entries. */

@@ -23,9 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A plugin whose hook spins ignoring interrupts, called from more connections than the machine
  * has cores, in a server JVM of its own started as operators start it ({@code Main}): every
- * spinning call pins a virtual-thread carrier. The server must keep serving, answer each caller
- * with 4504 at its deadline while the hook still spins, refuse further calls of the hook at once
- * while it is overdue, and measure the spinning calls.
+ * spinning call pins a virtual-thread carrier. The server must keep serving (it lends the JDK's
+ * scheduler a carrier per spinning call), answer each caller with 4504 at its deadline while the
+ * hook still spins, refuse further calls of the hook at once while it is overdue, and measure the
+ * spinning calls.
  */
 class SpinningHookTest {
 
@@ -100,6 +101,8 @@ class SpinningHookTest {
         assertThat(WsClient.ok(other.set("calm", "before", JsonNodeFactory.instance.numberNode(1))).get("version").asLong())
                 .isEqualTo(1);
         assertThat(server.get("/health").statusCode()).isEqualTo(200);
+        // ... because the server lends the scheduler a carrier for each spinning call.
+        await().atMost(Duration.ofSeconds(2)).until(() -> metric("hookline_hook_carriers_lent") == spinning);
 
         // At the deadline each caller gets its 4504 while its hook still spins (the hook is overdue).
         for (int i = 0; i < spinning; i++) {
@@ -120,6 +123,7 @@ class SpinningHookTest {
 
         // The spins end: the hook is reinstated, and the spinning calls are in its durations.
         await().atMost(Duration.ofSeconds(SPIN_SECONDS + 10)).until(() -> metric("hookline_hook_overdue", SPINNER) == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("hookline_hook_carriers_lent") == 0);
         assertThat(metric("hookline_hook_duration_max_seconds", SPINNER)).isGreaterThan(SPIN_SECONDS - 1.0);
         assertThat(WsClient.ok(other.set("calm", "after", JsonNodeFactory.instance.numberNode(3))).get("version").asLong())
                 .isEqualTo(2);
