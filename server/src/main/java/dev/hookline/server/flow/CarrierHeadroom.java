@@ -44,6 +44,7 @@ public final class CarrierHeadroom {
     private static final String BEAN = "jdk.management.VirtualThreadSchedulerMXBean";
 
     private static boolean warned; // guarded by the class
+    private static boolean borrowFailed; // guarded by the class
     private static int lent; // guarded by the class
     private static Object bean; // guarded by the class; resolved on first use
     private static Method getParallelism;
@@ -90,8 +91,12 @@ public final class CarrierHeadroom {
                     now + 1, lent);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            log.warn("Could not add a virtual-thread carrier for a long hook call", e);
-            bean = null;
+            // Typically the scheduler's maximum pool size (256 by default) is reached.
+            if (!borrowFailed) {
+                borrowFailed = true;
+                log.warn("Could not add a virtual-thread carrier for a long hook call ({} lent); "
+                        + "spinning hook calls may hold every carrier", lent, e);
+            }
             return false;
         }
     }

@@ -35,7 +35,9 @@ import java.util.function.BiConsumer;
  * chain still has not ended, the watchdog calls the owner's {@link #onOverrun} action (a
  * connection answers its request with 4504 at once), holding the phase at {@code ANSWERING}
  * meanwhile so the chain cannot end under it. The entry stays quarantined
- * ({@link EntryStats#overdue}) until the call returns.
+ * ({@link EntryStats#overdue}) until the call returns. A call the watchdog sees {@code RUNNABLE}
+ * for {@link CarrierHeadroom#LEND_AFTER_NANOS} gets the virtual-thread scheduler one more carrier
+ * until it returns, so calls that spin do not take every carrier.
  *
  * <h2>Slow calls are always measured</h2>
  * When the watchdog sees the same (run, hook) on two ticks in a row, the call has lasted a tick or
