@@ -9,6 +9,7 @@ import dev.hookline.api.payload.Destroy;
 import dev.hookline.api.payload.Listen;
 import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.documents.DocumentRegistry;
+import dev.hookline.server.flow.CarrierHeadroom;
 import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
@@ -247,6 +248,7 @@ public final class Hookline implements AutoCloseable {
                     "onListen");
             log.info("Hookline {} listening on {}:{} (WebSocket at {})", Version.get(), config.host(), address.getPort(),
                     config.webSocketPath());
+            CarrierHeadroom.warnIfNone();
             return this;
         } catch (RuntimeException e) {
             shutDown();

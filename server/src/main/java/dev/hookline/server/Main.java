@@ -3,6 +3,7 @@ package dev.hookline.server;
 import dev.hookline.server.config.ConfigException;
 import dev.hookline.server.config.ConfigLoader;
 import dev.hookline.server.config.HooklineConfig;
+import dev.hookline.server.flow.CarrierHeadroom;
 import dev.hookline.server.hooks.HookEngine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,6 +41,11 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:stopped gracefully", "1:the server could not start",
             "2:bad command line or bad configuration"})
 public final class Main implements Callable<Integer> {
+
+    static {
+        // Before anything starts a virtual thread (the JDK reads this once): see CarrierHeadroom.
+        CarrierHeadroom.applyDefault();
+    }
 
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

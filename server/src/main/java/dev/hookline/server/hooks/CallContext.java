@@ -5,10 +5,12 @@ import dev.hookline.api.HookContext;
 import dev.hookline.api.PluginContext;
 import dev.hookline.api.Reject;
 import dev.hookline.api.ServerApi;
+import dev.hookline.server.flow.CarrierHeadroom;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The context hook chains run in, owned by one sequential worker (a connection, a document
@@ -28,6 +30,20 @@ import java.util.Optional;
  * the watchdog won, so the chain fails with 4504 and clears the interrupt it was sent, which
  * therefore never leaks into the caller. Cost: one plain store and one load per hook, one CAS
  * per chain.
+ *
+ * <p>A hook that ignores the interrupt holds its thread: one tick after the interrupt, if the
+ * chain still has not ended, the watchdog calls the owner's {@link #onOverrun} action (a
+ * connection answers its request with 4504 at once), holding the phase at {@code ANSWERING}
+ * meanwhile so the chain cannot end under it. The entry stays quarantined
+ * ({@link EntryStats#overdue}) until the call returns. A call the watchdog sees {@code RUNNABLE}
+ * for {@link CarrierHeadroom#LEND_AFTER_NANOS} gets the virtual-thread scheduler one more carrier
+ * until it returns, so calls that spin do not take every carrier.
+ *
+ * <h2>Slow calls are always measured</h2>
+ * When the watchdog sees the same (run, hook) on two ticks in a row, the call has lasted a tick or
+ * more: it publishes when it first saw it. The chain reads that after each hook (one load) and
+ * times such a call from that sighting, so a call of a tick or more is measured even when it was
+ * not sampled: at most one tick short, never longer than it was.
  */
 public final class CallContext implements HookContext, AutoCloseable {
 
@@ -35,10 +51,14 @@ public final class CallContext implements HookContext, AutoCloseable {
     static final int RUNNING = 1;
     static final int TIMING_OUT = 2;
     static final int TIMED_OUT = 3;
+    /** The watchdog is answering for a hook that ignored its interrupt; the chain waits. */
+    static final int ANSWERING = 4;
 
     private static final VarHandle PHASE;
     private static final VarHandle CURRENT;
     private static final VarHandle RUN;
+    private static final VarHandle SIGHTED;
+    private static final VarHandle LENDING;
 
     static {
         try {
@@ -46,6 +66,8 @@ public final class CallContext implements HookContext, AutoCloseable {
             PHASE = lookup.findVarHandle(CallContext.class, "phase", int.class);
             CURRENT = lookup.findVarHandle(CallContext.class, "current", HookEntry.class);
             RUN = lookup.findVarHandle(CallContext.class, "run", long.class);
+            SIGHTED = lookup.findVarHandle(CallContext.class, "sighted", HookEntry.class);
+            LENDING = lookup.findVarHandle(CallContext.class, "lending", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -67,12 +89,28 @@ public final class CallContext implements HookContext, AutoCloseable {
     private long seenRun;
     private HookEntry seenEntry;
     private long seenSince;
+    private boolean seenTwice;
+
+    // A call the watchdog saw on two ticks: written by the watchdog (sightedRun and sightedSince
+    // before the release store of sighted), read by the owner after each hook.
+    private HookEntry sighted;
+    private long sightedRun;
+    private long sightedSince;
 
     // Written by the watchdog before it publishes TIMED_OUT, read by the owner after.
     private HookEntry overran;
     private long overranAt;
     private boolean stuckReported;
+    private boolean overrunAnswered;
+
+    // A carrier lent to the virtual-thread scheduler while a call of (lentRun, lentEntry) runs on a
+    // CPU (CarrierHeadroom). The watchdog lends and gives back; close() gives back too, hence the CAS.
+    @SuppressWarnings("unused") // accessed through LENDING
+    private volatile boolean lending;
+    private long lentRun;
+    private HookEntry lentEntry;
     private volatile Runnable onStuck;
+    private volatile BiConsumer<Hook<?>, Reject> onOverrun;
 
     /** Calls per {@link EntryStats#slot}, thread-confined; summed by the engine when stats are read. */
     private long[] calls = new long[32];
@@ -127,6 +165,16 @@ public final class CallContext implements HookContext, AutoCloseable {
         this.onStuck = action;
     }
 
+    /**
+     * Sets what runs when a hook on this context overran its deadline and is still running one
+     * tick after its interrupt (it ignores interruption): the owner answers the request waiting on
+     * the chain with the reject (4504) now, instead of when, if ever, the hook returns. It runs on
+     * the watchdog thread while the chain is held: it must not block.
+     */
+    public void onOverrun(BiConsumer<Hook<?>, Reject> action) {
+        this.onOverrun = action;
+    }
+
     /** @return whether a chain is running on this context now (it cannot take another until it ends) */
     public boolean busy() {
         return (int) PHASE.getVolatile(this) != IDLE;
@@ -172,19 +220,34 @@ public final class CallContext implements HookContext, AutoCloseable {
     }
 
     /**
+     * @return whether the watchdog saw {@code entry}'s call in this run on two ticks (it lasted a
+     *         tick or more); {@link #watchedSince()} then tells when it first saw it
+     */
+    boolean watched(HookEntry entry) {
+        return (HookEntry) SIGHTED.getAcquire(this) == entry && sightedRun == run;
+    }
+
+    /** @return when the watchdog first saw the call {@link #watched} is true for */
+    long watchedSince() {
+        return sightedSince;
+    }
+
+    /**
      * Ends the chain. Returns {@code false} if the watchdog timed out one of its hooks, after
-     * waiting for the watchdog's interrupt to land and clearing it.
+     * waiting for the watchdog to be done with it (its interrupt landed, its early answer sent)
+     * and clearing the interrupt. The overdue call has returned: its entry may be reinstated.
      */
     boolean end() {
         CURRENT.setRelease(this, null);
         if (PHASE.compareAndSet(this, RUNNING, IDLE)) {
             return true;
         }
-        while ((int) PHASE.getVolatile(this) == TIMING_OUT) {
+        // TIMING_OUT or ANSWERING: the watchdog is busy with this context for a moment.
+        while (!PHASE.compareAndSet(this, TIMED_OUT, IDLE)) {
             Thread.onSpinWait();
         }
         Thread.interrupted(); // the interrupt was meant for the hook; do not hand it to the caller
-        PHASE.setVolatile(this, IDLE);
+        overran.stats.overdueReturned();
         return false;
     }
 
@@ -195,9 +258,16 @@ public final class CallContext implements HookContext, AutoCloseable {
 
     // ---- used by the watchdog ----------------------------------------------------------------
 
-    /** Times out the running hook if it is overdue; reports it once if it stays stuck. */
+    /**
+     * Times out the running hook if it is overdue; answers for it if it ignores the interrupt;
+     * reports it once if it stays stuck.
+     */
     void checkDeadline(long now, long stuckAfterNanos) {
         int phaseNow = (int) PHASE.getAcquire(this);
+        if ((boolean) LENDING.getVolatile(this) && (phaseNow == IDLE || (long) RUN.getAcquire(this) != lentRun
+                || (HookEntry) CURRENT.getAcquire(this) != lentEntry)) {
+            giveBackCarrier(); // the call it was lent for has returned
+        }
         if (phaseNow == RUNNING) {
             long runNow = (long) RUN.getAcquire(this);
             HookEntry entry = (HookEntry) CURRENT.getAcquire(this);
@@ -208,31 +278,79 @@ public final class CallContext implements HookContext, AutoCloseable {
                 seenEntry = entry;
                 seenRun = runNow;
                 seenSince = now; // at most one tick after the hook started: the deadline is never cut short
+                seenTwice = false;
                 return;
+            }
+            if (!seenTwice) {
+                seenTwice = true; // it has run a tick or more: the chain times it from seenSince
+                sightedRun = runNow;
+                sightedSince = seenSince;
+                SIGHTED.setRelease(this, entry);
+            }
+            if (!(boolean) LENDING.getVolatile(this) && now - seenSince >= CarrierHeadroom.LEND_AFTER_NANOS
+                    && thread.getState() == Thread.State.RUNNABLE && CarrierHeadroom.borrow()) {
+                // On a CPU for a while (or waiting for a carrier): it may hold its carrier for good.
+                lentRun = runNow;
+                lentEntry = entry;
+                LENDING.setVolatile(this, true);
             }
             if (now - seenSince > entry.timeoutNanos && PHASE.compareAndSet(this, RUNNING, TIMING_OUT)) {
                 overran = entry;
                 overranAt = now;
                 stuckReported = false;
+                overrunAnswered = false;
                 entry.stats.timeouts.increment();
+                entry.stats.overran(entry.timeoutNanos);
                 DeadlineWatchdog.log.warn("Hook {} of plugin '{}' ({}) overran its deadline of {} ms; interrupting it and rejecting with 4504",
                         entry.stats.hook, entry.stats.pluginId, entry.stats.className, entry.timeoutNanos / 1_000_000);
                 thread.interrupt();
                 PHASE.setVolatile(this, TIMED_OUT);
             }
-        } else if (phaseNow == TIMED_OUT && !stuckReported && now - overranAt > stuckAfterNanos) {
-            stuckReported = true;
-            DeadlineWatchdog.log.error("Hook {} of plugin '{}' ({}) has not returned {} s after its deadline and ignores interruption; "
-                            + "the work waiting on it is stuck", overran.stats.hook, overran.stats.pluginId,
-                    overran.stats.className, (now - overranAt) / 1_000_000_000L);
-            Runnable action = onStuck;
-            if (action != null) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    DeadlineWatchdog.log.warn("The stuck-hook action failed", e);
-                }
+        } else if (phaseNow == TIMED_OUT) {
+            if (!overrunAnswered && now != overranAt) {
+                overrunAnswered = true; // one tick after the interrupt, and the chain has not ended
+                answerOverrun();
             }
+            if (!stuckReported && now - overranAt > stuckAfterNanos) {
+                reportStuck(now);
+            }
+        }
+    }
+
+    /** The hook ignores its interrupt: let the owner answer now, with the chain held meanwhile. */
+    private void answerOverrun() {
+        BiConsumer<Hook<?>, Reject> action = onOverrun;
+        if (action == null || !PHASE.compareAndSet(this, TIMED_OUT, ANSWERING)) {
+            return; // no one to answer, or the chain ended just now and answers itself
+        }
+        try {
+            action.accept(Hooks.byName(overran.stats.hook), overrunReject());
+        } catch (RuntimeException e) {
+            DeadlineWatchdog.log.warn("Answering for the overdue hook {} failed", overran.stats.hook, e);
+        } finally {
+            PHASE.setVolatile(this, TIMED_OUT);
+        }
+    }
+
+    private void reportStuck(long now) {
+        stuckReported = true;
+        DeadlineWatchdog.log.error("Hook {} of plugin '{}' ({}) has not returned {} s after its deadline and ignores interruption; "
+                        + "the work waiting on it is stuck", overran.stats.hook, overran.stats.pluginId,
+                overran.stats.className, (now - overranAt) / 1_000_000_000L);
+        Runnable action = onStuck;
+        if (action != null) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                DeadlineWatchdog.log.warn("The stuck-hook action failed", e);
+            }
+        }
+    }
+
+    /** Gives back the carrier lent for this context's running call, once, if one is lent. */
+    void giveBackCarrier() {
+        if (LENDING.compareAndSet(this, true, false)) {
+            CarrierHeadroom.giveBack();
         }
     }
 

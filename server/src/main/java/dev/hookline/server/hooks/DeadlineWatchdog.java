@@ -43,6 +43,7 @@ final class DeadlineWatchdog implements AutoCloseable {
 
     void unregister(CallContext context) {
         if (contexts.remove(context)) {
+            context.giveBackCarrier();
             onUnregister.accept(context);
         }
     }
@@ -63,6 +64,9 @@ final class DeadlineWatchdog implements AutoCloseable {
                     log.error("Deadline check failed", e); // never let the watchdog die
                 }
             }
+        }
+        for (CallContext context : contexts) {
+            context.giveBackCarrier(); // no tick will see its call return any more
         }
     }
 

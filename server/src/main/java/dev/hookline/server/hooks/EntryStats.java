@@ -1,5 +1,7 @@
 package dev.hookline.server.hooks;
 
+import dev.hookline.api.Reject;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +40,8 @@ final class EntryStats {
     final LongAdder stops = new LongAdder();
     final LongAdder errors = new LongAdder();
     final LongAdder timeouts = new LongAdder();
+    /** Calls refused with 4504 at once because another call of this entry was overdue. */
+    final LongAdder quarantined = new LongAdder();
     private final LongAdder timedCalls = new LongAdder();
     private final LongAdder totalNanos = new LongAdder();
     private final LongAccumulator maxNanos = new LongAccumulator(Math::max, 0);
@@ -53,6 +57,17 @@ final class EntryStats {
      * a lost update only nudges a heuristic.
      */
     private long typicalNanos;
+
+    private static final AtomicIntegerFieldUpdater<EntryStats> OVERDUE =
+            AtomicIntegerFieldUpdater.newUpdater(EntryStats.class, "overdue");
+    /**
+     * Calls of this entry past their deadline that have not returned. While it is not 0 the entry
+     * is quarantined: new calls fail fast with 4504 instead of running (a hook that spins ignoring
+     * interrupts would pin one more virtual-thread carrier per call). Read on every call, a plain
+     * load on x86; changed only by the watchdog when a call overruns and by the owner when that
+     * call returns.
+     */
+    volatile int overdue;
 
     private final AtomicLong lastErrorLog = new AtomicLong();
     private final LongAdder unloggedErrors = new LongAdder();
@@ -74,6 +89,29 @@ final class EntryStats {
         if (slow != alwaysTimed) {
             alwaysTimed = slow;
         }
+    }
+
+    /** The watchdog found a call of this entry overdue: quarantine the entry until it returns. */
+    void overran(long deadlineNanos) {
+        if (OVERDUE.getAndIncrement(this) == 0) {
+            log.warn("Hook {} of plugin '{}' ({}) is quarantined: a call overran its deadline of {} ms and has not returned; "
+                            + "new calls of it are refused with 4504 until it does",
+                    hook, pluginId, className, deadlineNanos / 1_000_000);
+        }
+    }
+
+    /** An overdue call of this entry returned; the last one to return lifts the quarantine. */
+    void overdueReturned() {
+        if (OVERDUE.decrementAndGet(this) == 0) {
+            log.info("Hook {} of plugin '{}' ({}) is reinstated: its overdue calls have returned", hook, pluginId, className);
+        }
+    }
+
+    /** @return the reject for a call refused while the entry is quarantined (counted here) */
+    Reject quarantinedReject() {
+        quarantined.increment();
+        return new Reject(Reject.HOOK_TIMEOUT, "hook " + hook + " of plugin '" + pluginId
+                + "' is quarantined: an earlier call overran its deadline and has not returned");
     }
 
     /** Counts an error and logs it: the first with its stack trace, later ones at most once per period. */
@@ -98,6 +136,6 @@ final class EntryStats {
 
     HookStats snapshot(long calls) {
         return new HookStats(hook, pluginId, className, calls, rejects.sum(), stops.sum(), errors.sum(),
-                timeouts.sum(), timedCalls.sum(), totalNanos.sum(), maxNanos.get());
+                timeouts.sum(), timedCalls.sum(), totalNanos.sum(), maxNanos.get(), quarantined.sum(), overdue);
     }
 }

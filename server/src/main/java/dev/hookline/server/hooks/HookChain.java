@@ -86,6 +86,10 @@ public final class HookChain<P> {
         for (HookEntry entry : chain) {
             context.enter(entry);
             EntryStats stats = entry.stats;
+            if (stats.overdue != 0) {
+                // An earlier call is still running past its deadline: do not risk another thread on it.
+                throw stats.quarantinedReject();
+            }
             long startedAt = sampledRun || stats.alwaysTimed ? System.nanoTime() : 0L;
             P returned;
             try {
@@ -93,20 +97,25 @@ public final class HookChain<P> {
                 P result = (P) HookDispatch.call(ordinal, entry.hooks, payload, context);
                 returned = result;
             } catch (Stop stop) {
-                record(stats, startedAt);
+                record(entry, startedAt, context);
+                if (stop.payload() == null) {
+                    stats.stops.increment();
+                    return payload;
+                }
+                P accepted = accept(entry, stop.payload(), context); // a wrong payload counts as an error, not a stop
                 stats.stops.increment();
-                return stop.payload() == null ? payload : accept(entry, stop.payload(), context);
+                return accepted;
             } catch (Reject reject) {
-                record(stats, startedAt);
+                record(entry, startedAt, context);
                 if (!context.overrun()) {
                     stats.rejects.increment();
                 }
                 throw reject;
             } catch (Throwable error) {
-                record(stats, startedAt);
+                record(entry, startedAt, context);
                 throw contain(entry, error, context);
             }
-            record(stats, startedAt);
+            record(entry, startedAt, context);
             if (context.overrun()) {
                 return payload; // end() turns this into the 4504 reject
             }
@@ -120,9 +129,15 @@ public final class HookChain<P> {
         return payload;
     }
 
-    private static void record(EntryStats stats, long startedAt) {
+    /**
+     * Records the call's duration if it was timed (sampled, or its hook is typically slow) or if
+     * the watchdog saw it run for a tick or more: a slow call is never left out of the statistics.
+     */
+    private static void record(HookEntry entry, long startedAt, CallContext context) {
         if (startedAt != 0L) {
-            stats.recordTime(System.nanoTime() - startedAt);
+            entry.stats.recordTime(System.nanoTime() - startedAt);
+        } else if (context.watched(entry)) {
+            entry.stats.recordTime(System.nanoTime() - context.watchedSince());
         }
     }
 

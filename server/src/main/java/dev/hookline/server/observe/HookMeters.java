@@ -1,9 +1,11 @@
 package dev.hookline.server.observe;
 
+import dev.hookline.server.flow.CarrierHeadroom;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
@@ -39,7 +41,7 @@ final class HookMeters {
         }
     }
 
-    private static final HookStats NONE = new HookStats("", "", "", 0, 0, 0, 0, 0, 0, 0, 0);
+    private static final HookStats NONE = new HookStats("", "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     private final HookEngine engine;
     private final MeterRegistry registry;
@@ -50,6 +52,10 @@ final class HookMeters {
     HookMeters(HookEngine engine, MeterRegistry registry) {
         this.engine = engine;
         this.registry = registry;
+        Gauge.builder("hookline.hook.carriers.lent", CarrierHeadroom::lent)
+                .description("Virtual-thread carriers added for hook calls running on a CPU for 200 ms or more "
+                        + "(in this JVM); back to 0 when they return")
+                .register(registry);
     }
 
     /** Reads the engine's statistics and registers meters for new (hook, plugin, class) entries. */
@@ -88,7 +94,8 @@ final class HookMeters {
                 Math.max(before.rejects(), now.rejects()), Math.max(before.stops(), now.stops()),
                 Math.max(before.errors(), now.errors()), Math.max(before.timeouts(), now.timeouts()),
                 Math.max(before.timedCalls(), now.timedCalls()), Math.max(before.totalNanos(), now.totalNanos()),
-                Math.max(before.maxNanos(), now.maxNanos()));
+                Math.max(before.maxNanos(), now.maxNanos()), Math.max(before.quarantined(), now.quarantined()),
+                now.overdue()); // a gauge: it goes down when the overdue calls return
     }
 
     private HookStats read(Key key) {
@@ -108,9 +115,16 @@ final class HookMeters {
                 HookStats::errors);
         counter("hookline.hook.timeouts", "Deadline overruns of the hook (each became a 4504 reject)", key, tags,
                 HookStats::timeouts);
+        counter("hookline.hook.quarantined", "Calls refused at once with 4504 while an earlier call of the hook was "
+                + "overdue (past its deadline and not returned)", key, tags, HookStats::quarantined);
+        Gauge.builder("hookline.hook.overdue", this, m -> m.read(key).overdue())
+                .description("Calls of the hook past their deadline that have not returned; the hook is quarantined "
+                        + "while this is above 0")
+                .tags(tags).strongReference(true).register(registry);
         FunctionTimer.builder("hookline.hook.duration", this, m -> m.read(key).timedCalls(),
                         m -> m.read(key).totalNanos(), TimeUnit.NANOSECONDS)
-                .description("Measured hook calls: a random sample of fast hooks, every call of a slow one")
+                .description("Measured hook calls: a random sample of fast hooks, every call of a slow one, "
+                        + "and every call that ran a watchdog tick (50 ms) or more")
                 .tags(tags).register(registry);
         TimeGauge.builder("hookline.hook.duration.max", this, TimeUnit.NANOSECONDS, m -> m.read(key).maxNanos())
                 .description("The longest measured call of the hook since start")

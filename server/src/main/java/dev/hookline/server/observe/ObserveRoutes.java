@@ -210,11 +210,13 @@ public final class ObserveRoutes {
         ObjectNode node = Json.object();
         if (s == null) {
             return node.put("calls", 0).put("rejects", 0).put("stops", 0).put("errors", 0).put("timeouts", 0)
-                    .put("timedCalls", 0).put("meanNanos", 0.0).put("maxNanos", 0);
+                    .put("timedCalls", 0).put("meanNanos", 0.0).put("maxNanos", 0)
+                    .put("quarantined", 0).put("overdue", 0);
         }
         return node.put("calls", s.calls()).put("rejects", s.rejects()).put("stops", s.stops())
                 .put("errors", s.errors()).put("timeouts", s.timeouts()).put("timedCalls", s.timedCalls())
-                .put("meanNanos", s.meanNanos()).put("maxNanos", s.maxNanos());
+                .put("meanNanos", s.meanNanos()).put("maxNanos", s.maxNanos())
+                .put("quarantined", s.quarantined()).put("overdue", s.overdue());
     }
 
     private static String key(String hook, String pluginId, String className) {

@@ -98,13 +98,15 @@ public final class ConnectionSession {
 
     /** Handles one text frame. */
     public void frame(String text) {
-        if (!accepted) {
-            return; // refused by onConnect: its frames are dropped while the socket closes
+        if (!accepted || connection.closing()) {
+            return; // refused by onConnect, or closed by the server: its frames are dropped, never applied
         }
         Long id = null;
         try {
             JsonNode tree = InboundParser.tree(text);
             id = InboundParser.validId(tree); // only a valid id is echoed in an early error
+            JsonNode docNode = tree.get("doc");
+            connection.requestStarted(id, docNode != null && docNode.isTextual() ? docNode.asText() : null);
             InboundMessage message = engine.run(Hooks.BEFORE_HANDLE_MESSAGE, new InboundMessage(tree), context());
             Inbound request = InboundParser.parse(message.frame());
             id = request.id();
@@ -117,6 +119,7 @@ public final class ConnectionSession {
             log.error("Handling a frame of {} failed", connection, e);
             connection.send(Outbound.error(id, null, Codes.INTERNAL, "internal error"));
         } finally {
+            connection.requestEnded();
             connection.resumeReceivesIfDrained();
         }
     }

@@ -1,9 +1,12 @@
 package dev.hookline.server.transport;
 
 import dev.hookline.api.Connection;
+import dev.hookline.api.Reject;
 import dev.hookline.server.config.ServerConfig;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.hooks.CallContext;
+import dev.hookline.server.hooks.Hook;
+import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.protocol.Codes;
 import dev.hookline.server.protocol.Outbound;
 import io.undertow.websockets.core.WebSocketCallback;
@@ -53,6 +56,16 @@ public final class ClientConnection implements Connection {
     private final AtomicBoolean disconnected = new AtomicBoolean();
     private volatile long lastPongNanos = System.nanoTime();
     private volatile boolean receivesSuspended;
+
+    // The request whose frame the lane is handling, so that the watchdog can answer it when a hook
+    // ignores its deadline (answerOverrun), and the lane's own late answer is then dropped.
+    private static final int NO_REQUEST = 0;
+    private static final int AWAITING_ANSWER = 1;
+    private static final int ANSWERED = 2;
+    private static final int ANSWERED_BY_WATCHDOG = 3;
+    private volatile int answer = NO_REQUEST;
+    private Long requestId;
+    private String requestDoc;
 
     ClientConnection(String id, WebSocketChannel channel, String remoteAddress, Map<String, List<String>> headers,
                      String query, ServerConfig config, SerialLane lane,
@@ -172,6 +185,10 @@ public final class ClientConnection implements Connection {
         if (closing.get()) {
             return;
         }
+        int state = answer;
+        if ((state == AWAITING_ANSWER || state == ANSWERED_BY_WATCHDOG) && lane.isCurrent() && lateAnswer()) {
+            return;
+        }
         long bytes = queuedBytes.addAndGet(frame.length);
         int frames = queuedFrames.incrementAndGet();
         if (bytes > config.maxOutboundBytes() || frames > config.maxOutboundFrames()) {
@@ -195,6 +212,54 @@ public final class ClientConnection implements Connection {
             }
         });
         meters.frameOut(frame.length); // two DoubleAdder adds: no allocation
+    }
+
+    // ---- answering for a stuck hook -------------------------------------------------------------
+
+    /**
+     * The lane starts handling a request (lane only). Its first frame sent from the lane is its
+     * answer, unless the watchdog answered it first.
+     *
+     * @param id  the request's id, or {@code null}
+     * @param doc the document the frame names, or {@code null}
+     */
+    public void requestStarted(Long id, String doc) {
+        requestId = id;
+        requestDoc = doc;
+        answer = AWAITING_ANSWER;
+    }
+
+    /** The lane is done with the request's frame (lane only). */
+    public void requestEnded() {
+        answer = NO_REQUEST;
+    }
+
+    /** @return whether this frame from the lane is to be dropped: the watchdog already sent the request's answer */
+    private boolean lateAnswer() {
+        boolean drop = answer == ANSWERED_BY_WATCHDOG;
+        answer = ANSWERED;
+        return drop;
+    }
+
+    /**
+     * Called by the hook watchdog when a hook on this connection's lane ignored the interrupt at its
+     * deadline, while the lane is held inside the chain: if the request being handled has no answer
+     * yet, it gets the reject (4504) now, and the lane's own answer, when the hook returns, is
+     * dropped. A hook outside a request (onConnect, onJoin after the ack) gets no answer here.
+     */
+    void answerOverrun(Hook<?> hook, Reject reject) {
+        if (answer != AWAITING_ANSWER) {
+            return;
+        }
+        answer = ANSWERED_BY_WATCHDOG;
+        // As the lane would have: an error that fails before the frame is parsed names no document.
+        String doc = hook == Hooks.BEFORE_HANDLE_MESSAGE ? null : requestDoc;
+        send(Outbound.error(requestId, doc, reject.code(), reject.reason()));
+    }
+
+    /** @return whether the server is closing this connection (a goodbye sent, or the socket dropped) */
+    public boolean closing() {
+        return closing.get();
     }
 
     /** @return bytes queued for this client and not yet written */

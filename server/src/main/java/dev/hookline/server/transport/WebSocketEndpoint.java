@@ -80,8 +80,12 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
                 lowerCase(exchange.getRequestHeaders()), exchange.getQueryString() == null ? "" : exchange.getQueryString(),
                 config, lane, meters);
         connection.attach(engine.newContext(server, connection));
-        // A hook that ignores its interrupt holds this connection's lane for good: drop the socket.
-        connection.context().onStuck(connection::abort);
+        // A hook that ignores its deadline's interrupt holds this connection's lane: the request it
+        // serves gets its 4504 at once, and if the hook is still running at the stuck threshold the
+        // connection is closed with a goodbye (frames queued behind it are then dropped, not applied).
+        connection.context().onOverrun(connection::answerOverrun);
+        connection.context().onStuck(() -> connection.goodbyeAndClose(Codes.HOOK_TIMEOUT,
+                "a hook serving this connection is stuck"));
         ConnectionSession session = new ConnectionSession(connection, engine, documents, config);
         connections.add(connection);
 

@@ -10,14 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Plain HTTP against a test server, and a reader for the Prometheus text format. */
-final class Scrape {
+public final class Scrape {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Scrape() {
     }
 
-    static HttpResponse<String> get(int port, String path, String... headers) {
+    public static HttpResponse<String> get(int port, String path, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (headers.length > 0) {
@@ -37,7 +37,7 @@ final class Scrape {
      * The value of the sample {@code name} whose labels include {@code labels} (alternating names
      * and values), or -1 when there is none.
      */
-    static double value(String text, String name, String... labels) {
+    public static double value(String text, String name, String... labels) {
         Map<String, String> wanted = new LinkedHashMap<>();
         for (int i = 0; i < labels.length; i += 2) {
             wanted.put(labels[i], labels[i + 1]);

@@ -9,6 +9,7 @@ import dev.hookline.server.testsupport.WsClient;
 import dev.hookline.testkit.PluginJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -47,7 +48,7 @@ class PluginSystemExitTest {
     void aPluginDroppedInWhoseStartCallsSystemExitEndsTheProcessInsteadOfDeadlockingIt() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path jar = lifecycle("quitter", "start", "System.exit(3);").writeTo(Files.createDirectories(dir.resolve("build")));
-        try (ServerProcess server = ServerProcess.start(plugins, dir.resolve("server.log"))) {
+        try (ServerProcess server = ServerProcess.start(dir, Map.of(), "--plugins", plugins.toString())) {
             Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
 
             assertThat(server.awaitExit(EXIT_WITHIN)).as("the plugin's exit status").isEqualTo(3);
@@ -61,7 +62,7 @@ class PluginSystemExitTest {
     void aPluginWhoseStopCallsSystemExitDoesNotHangTheShutdownOnSigterm() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         lifecycle("quitter", "stop", "System.exit(4);").writeTo(plugins);
-        try (ServerProcess server = ServerProcess.start(plugins, dir.resolve("server.log"))) {
+        try (ServerProcess server = ServerProcess.start(dir, Map.of(), "--plugins", plugins.toString())) {
             server.process().destroy(); // SIGTERM
 
             server.awaitExit(EXIT_WITHIN);
@@ -81,7 +82,7 @@ class PluginSystemExitTest {
                         return null;
                     }
                 """).writeTo(plugins);
-        try (ServerProcess server = ServerProcess.start(plugins, dir.resolve("server.log"));
+        try (ServerProcess server = ServerProcess.start(dir, Map.of(), "--plugins", plugins.toString());
              WsClient client = WsClient.connectWelcomed(server.port())) {
             client.openOk("board");
             client.send(client.frame("set").put("doc", "board").put("path", "title").set("value", TextNode.valueOf("x")));

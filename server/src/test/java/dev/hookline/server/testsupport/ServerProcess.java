@@ -15,51 +15,58 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The server as operators run it ({@link Main}), in a JVM of its own on 127.0.0.1, with its output
- * in a log file. For tests about the process: exit codes, signals, shutdown.
+ * The server as operators run it: {@link Main} in a JVM of its own, on loopback, with the test's
+ * class path (so plugins built in the test can see {@link Probe}). Its output goes to a log file
+ * in the test's directory. Close it to kill it.
  */
 public final class ServerProcess implements AutoCloseable {
 
     private final Process process;
-    private final Path log;
     private final int port;
+    private final Path log;
 
-    private ServerProcess(Process process, Path log, int port) {
+    private ServerProcess(Process process, int port, Path log) {
         this.process = process;
-        this.log = log;
         this.port = port;
+        this.log = log;
     }
 
     /**
-     * Starts the server with a plugins folder and waits until {@code /health} answers.
+     * Starts the server on a free loopback port and waits until {@code /health} answers.
      *
-     * @param log where its output goes
+     * @param dir         where its log goes ({@code server.log})
+     * @param environment extra environment variables
+     * @param args        more server arguments, e.g. {@code --plugins DIR}
      */
-    public static ServerProcess start(Path plugins, Path log, String... moreArgs) throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+    public static ServerProcess start(Path dir, Map<String, String> environment, String... args) {
+        int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "--host", "127.0.0.1", "--port", String.valueOf(port), "--plugins", plugins.toString()));
-        command.addAll(List.of(moreArgs));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ServerProcess server = new ServerProcess(process, log, port);
-        server.awaitHealthy();
-        return server;
-    }
-
-    /** @return the process */
-    public Process process() {
-        return process;
+                Main.class.getName(), "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        command.addAll(List.of(args));
+        Path log = dir.resolve("server.log");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        try {
+            ServerProcess server = new ServerProcess(builder.start(), port, log);
+            server.awaitHealthy();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the server JVM", e);
+        }
     }
 
     /** @return the port it listens on */
     public int port() {
         return port;
+    }
+
+    /** @return the operating system's process */
+    public Process process() {
+        return process;
     }
 
     /** @return what it has written so far */
@@ -78,6 +85,19 @@ public final class ServerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** @return the HTTP status and body of {@code GET path} */
+    public HttpResponse<String> get(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed; log: " + log, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     private void awaitHealthy() {
         HttpClient http = HttpClient.newHttpClient();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
@@ -91,7 +111,15 @@ public final class ServerProcess implements AutoCloseable {
         });
     }
 
-    /** Kills it if it still runs. */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kills the process (its threads, spinning or not, end with it). */
     @Override
     public void close() {
         process.destroyForcibly();
