@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,8 @@ public final class LiveDocument {
     private DocumentState state;
     /** The storage that holds this document (set by the load). */
     private StorageBinding storage;
+    /** Answers the request the lane is handling when one of its hooks overruns its deadline; null when none. */
+    private volatile BiConsumer<Hook<?>, Reject> overrunAnswer;
     /** Set while the store hooks run: a write from one of them must not rebind the storage. */
     private boolean storing;
     private boolean dirty;
@@ -105,6 +108,7 @@ public final class LiveDocument {
         this.engine = engine;
         this.server = server;
         this.context = engine.newContext(server, null);
+        this.context.onOverrun(this::overrun);
         this.changes = new ChangeLog<>(changeLogSize, changeLogMaxBytes, changeLogBudget);
     }
 
@@ -121,6 +125,32 @@ public final class LiveDocument {
     /** @return completes when the document is live, or exceptionally with the load's reject */
     public CompletableFuture<LiveDocument> loaded() {
         return loaded;
+    }
+
+    /**
+     * Names who answers the request the lane is about to handle if a hook overruns its deadline
+     * and ignores the interrupt ({@code null} when done). Lane only.
+     */
+    public void answerOverrunsWith(BiConsumer<Hook<?>, Reject> answer) {
+        overrunAnswer = answer;
+    }
+
+    /**
+     * Called by the hook watchdog, with the lane's chain held, when a hook on this lane ignored
+     * the interrupt at its deadline. The chain fails with 4504 whenever the hook returns; what
+     * waits on it is answered now. A load: every open waiting for it, and every open until the
+     * load has failed and the document is forgotten, gets the reject now. A request: its answer
+     * is sent now, and the lane's own answer is dropped later.
+     */
+    private void overrun(Hook<?> hook, Reject reject) {
+        if (!loaded.isDone()) {
+            loaded.completeExceptionally(reject);
+            return;
+        }
+        BiConsumer<Hook<?>, Reject> answer = overrunAnswer;
+        if (answer != null) {
+            answer.accept(hook, reject);
+        }
     }
 
     /**

@@ -380,15 +380,19 @@ public final class ConnectionSession {
         JsonNode finalValue = value;
         JsonNode finalMeta = meta;
         document.lane().submit(() -> {
+            OnceAnswer answer = new OnceAnswer(connection, request.id(), request.doc());
+            document.answerOverrunsWith(answer);
             try {
                 long version = document.write(session, op, finalPath, finalValue, finalMeta, origin);
                 if (request.id() != null) {
-                    connection.send(Outbound.ack(request.id(), request.doc(), version));
+                    answer.send(Outbound.ack(request.id(), request.doc(), version));
                 }
             } catch (Reject reject) {
-                connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
+                answer.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
             } catch (DocumentException e) {
-                connection.send(Outbound.error(request.id(), request.doc(), e.code(), e.reason()));
+                answer.send(Outbound.error(request.id(), request.doc(), e.code(), e.reason()));
+            } finally {
+                document.answerOverrunsWith(null);
             }
         });
     }
