@@ -190,7 +190,7 @@ public final class LiveDocument {
             if (storeChain.isEmpty() && engine.storageWasInstalled()) {
                 // Loaded now, the document would come up empty or stale, and its writes would
                 // later be stored over the real data when storage is back.
-                throw new Reject(Codes.UNAVAILABLE, "document " + name + " cannot be loaded: no storage plugin is "
+                throw refused("document " + name + " cannot be loaded: no storage plugin is "
                         + "installed now (one was before); it can be opened again once storage is back");
             }
             LoadDocument load = run(chains.of(Hooks.ON_LOAD_DOCUMENT), new LoadDocument(name, Json.object(), Map.of(), 0),
@@ -458,7 +458,7 @@ public final class LiveDocument {
     private void bindStorage(HookChain<StoreDocument> installed) {
         switch (storage.beforeWrite(installed)) {
             case WRITE -> { }
-            case REFUSE -> throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: the storage "
+            case REFUSE -> throw refused("document " + name + " is not written: the storage "
                     + "that holds it is not installed now; writes are refused until storage is back");
             case STORE -> {
                 // Another storage than the one that holds the document (replaced, loaded again, or
@@ -466,17 +466,23 @@ public final class LiveDocument {
                 if (storing) {
                     // A store hook writing while it stores: that change would reach the new
                     // storage's log before the document it follows (and storing again would recurse).
-                    throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: it is being stored "
+                    throw refused("document " + name + " is not written: it is being stored "
                             + "through the storage installed now");
                 }
                 log.info("Document '{}' is stored at version {} through the storage installed now, before its next "
                         + "change is logged there", name, state.version());
                 if (!storeThrough(installed)) {
-                    throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: the storage installed "
+                    throw refused("document " + name + " is not written: the storage installed "
                             + "now could not store it first; try again later");
                 }
             }
         }
+    }
+
+    /** @return the 4503 for a write or open that no installed storage can take, counted */
+    private Reject refused(String reason) {
+        storeCounters.refused();
+        return new Reject(Codes.UNAVAILABLE, reason);
     }
 
     /** The child keys of every keys subscription a change at {@code path} may alter, before it. */

@@ -11,12 +11,15 @@ public final class StoreCounters {
      * @param stored   stores whose hooks all succeeded
      * @param failed   stores a hook rejected or failed (each is retried with backoff)
      * @param maxNanos the longest store, in nanoseconds
+     * @param refused  writes and opens refused with 4503 because the storage that holds the
+     *                 document is not installed (or could not first store it)
      */
-    public record Snapshot(long stored, long failed, long maxNanos) {
+    public record Snapshot(long stored, long failed, long maxNanos, long refused) {
     }
 
     private final LongAdder stored = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final java.util.concurrent.atomic.LongAccumulator maxNanos =
             new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
     /** Also told every successful store's duration in nanoseconds (a metrics timer). */
@@ -41,8 +44,12 @@ public final class StoreCounters {
         failed.increment();
     }
 
+    void refused() {
+        refused.increment();
+    }
+
     /** @return the counters now */
     public Snapshot snapshot() {
-        return new Snapshot(stored.sum(), failed.sum(), maxNanos.get());
+        return new Snapshot(stored.sum(), failed.sum(), maxNanos.get(), refused.sum());
     }
 }

@@ -87,6 +87,10 @@ public final class ServerMetrics implements AutoCloseable {
         FunctionCounter.builder("hookline.stores", stores, s -> s.get().failed())
                 .description("Stores of documents, by result (a failed store is retried with backoff)")
                 .tag("result", "failed").register(registry);
+        FunctionCounter.builder("hookline.storage.refused", stores, s -> s.get().refused())
+                .description("Writes and opens refused with 4503 because the storage that holds the document is not "
+                        + "installed now (or could not first store it)")
+                .register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);

@@ -9,6 +9,7 @@ import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
 import dev.hookline.server.hooks.HookSource;
+import dev.hookline.server.observe.Scrape;
 import dev.hookline.server.testsupport.WsClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -78,6 +79,9 @@ class StorageGoneTest extends LiveServerSupport {
         assertThat(refused.path("reason").asText()).contains("fdvictim", "not installed");
         // Not applied: nobody sees it, and the version did not move.
         assertThat(value(writer, "fdvictim", "").toString()).isEqualTo("{\"k0\":\"zero\"}");
+        // Counted for the operator.
+        assertThat(Scrape.value(Scrape.get(server.port(), "/metrics").body(), "hookline_storage_refused_total"))
+                .isEqualTo(1.0);
 
         // The same storage comes back (it holds version 1): writes continue its log.
         server.engine().install(HookSource.of("store", store));
