@@ -230,6 +230,9 @@ public final class Hookline implements AutoCloseable {
             webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
             metrics.bind(engine, this::connectionCount, this::documentCount, documents::storeStats);
             metrics.bindChangeLogs(documents.changeLogBudget());
+            if (pluginWatcher != null) {
+                metrics.bindPluginWatcher(pluginWatcher::failedScans);
+            }
             ConnectionBudget budget = ConnectionBudget.of(config.connections(), ProcessResources.get());
             log.info("Connection limit {} ({}); accepts pause at {} open sockets", budget.maxConnections(),
                     budget.derivation(), budget.acceptHighWater());

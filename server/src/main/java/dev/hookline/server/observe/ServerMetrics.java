@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -101,6 +102,20 @@ public final class ServerMetrics implements AutoCloseable {
         HookMeters hookMeters = new HookMeters(engine, registry);
         hookMeters.refresh();
         hooks = hookMeters;
+    }
+
+    /**
+     * Registers the plugin folder watcher's count of failed looks (I/O errors, such as running
+     * out of descriptors), none of which unloads a plugin.
+     */
+    public void bindPluginWatcher(LongSupplier failedScans) {
+        if (!enabled()) {
+            return;
+        }
+        FunctionCounter.builder("hookline.plugin.scan.failures", failedScans, LongSupplier::getAsLong)
+                .description("Looks at the plugins folder or a plugin file that failed with an I/O error; each was "
+                        + "retried, and none unloaded a plugin")
+                .register(registry);
     }
 
     /**

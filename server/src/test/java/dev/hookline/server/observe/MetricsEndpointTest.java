@@ -15,11 +15,13 @@ import dev.hookline.server.protocol.Json;
 import dev.hookline.server.testsupport.WsClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code GET /metrics} over real HTTP, with values moved by real WebSocket traffic. */
 class MetricsEndpointTest {
@@ -101,6 +103,14 @@ class MetricsEndpointTest {
         assertThat(value(response.body(), "hookline_hook_calls_total", "hook", "onUpdate", "plugin", "app",
                 "class", WRITE)).isZero();
         assertThat(server.meterRegistry()).isInstanceOf(PrometheusMeterRegistry.class);
+    }
+
+    @Test
+    void aWatchedPluginsFolderCountsItsFailedScans(@TempDir Path plugins) {
+        server = Hookline.builder().host("127.0.0.1").port(0).classpathHooks(false).pluginsDirectory(plugins).start();
+
+        assertThat(scrape()).contains("# TYPE hookline_plugin_scan_failures_total counter");
+        assertThat(value(scrape(), "hookline_plugin_scan_failures_total")).isZero();
     }
 
     @Test
