@@ -17,6 +17,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.net.InetSocketAddress;
@@ -96,14 +97,24 @@ public final class HttpEndpoint implements HttpHandler {
                 return;
             }
         }
-        if (!limit.tryAdmit()) {
+        ConnectionLimit.Slot slot = limit.tryAdmit();
+        if (slot == null) {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
             sendAndClose(exchange, 503, "the server is at its connection limit (" + limit.max()
                     + " connections and requests); retry later");
             return;
         }
+        boolean upgrade = isUpgrade(exchange);
+        if (upgrade) {
+            // Held until the WebSocket is counted (WebSocketEndpoint), so that a burst of handshakes
+            // cannot pass the limit in between; released too if the connection drops first.
+            exchange.putAttachment(ConnectionLimit.SLOT, slot);
+            exchange.getConnection().addCloseListener(connection -> slot.release());
+        }
         exchange.addExchangeCompleteListener((done, next) -> {
-            limit.release();
+            if (!upgrade || done.getStatusCode() != StatusCodes.SWITCHING_PROTOCOLS) {
+                slot.release();
+            }
             next.proceed();
         });
         if (exchange.isInIoThread()) {

@@ -70,8 +70,11 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
 
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
+        // The handshake held a place under server.maxConnections until now (HttpEndpoint).
+        ConnectionLimit.Slot handshake = exchange.getAttachment(ConnectionLimit.SLOT);
         if (closing) {
             WebSockets.sendClose(Codes.GOING_AWAY, "server shutting down", channel, null);
+            releaseHandshake(handshake);
             return;
         }
         String id = "c" + ids.incrementAndGet();
@@ -88,6 +91,7 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
                 "a hook serving this connection is stuck"));
         ConnectionSession session = new ConnectionSession(connection, engine, documents, config);
         connections.add(connection);
+        releaseHandshake(handshake); // counted as a WebSocket from now on
 
         channel.getReceiveSetter().set(new AbstractReceiveListener() {
             @Override
@@ -189,5 +193,11 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
             return List.copyOf(merged);
         }));
         return result;
+    }
+
+    private static void releaseHandshake(ConnectionLimit.Slot handshake) {
+        if (handshake != null) {
+            handshake.release();
+        }
     }
 }
