@@ -405,16 +405,8 @@ public final class ConfigLoader {
 
     /** {@code server.maxConnections} is a whole number >= 1, or {@code auto} (the default) to derive it at start. */
     private static ServerConfig.ConnectionLimits bindConnectionLimits(Keys s, ServerConfig.ConnectionLimits d) {
-        int maxConnections;
-        JsonNode max = s.value("maxConnections");
-        if (max != null && max.isTextual() && max.asText().strip().equalsIgnoreCase("auto")) {
-            maxConnections = ServerConfig.ConnectionLimits.DERIVED;
-        } else if (max != null && !(max.isIntegralNumber() || max.isTextual() && INTEGER.matcher(max.asText().strip()).matches())) {
-            throw new ConfigException(s.key("maxConnections"), "must be auto (derived from the descriptor limit and "
-                    + "the heap) or a whole number >= 1, got " + describe(max));
-        } else {
-            maxConnections = (int) s.integer("maxConnections", d.maxConnections(), 1, Integer.MAX_VALUE);
-        }
+        int maxConnections = (int) s.integerOrAuto("maxConnections", d.maxConnections(), 1, Integer.MAX_VALUE,
+                " (derived from the descriptor limit and the heap)");
         int maxHeaderBytes = (int) s.integer("maxHeaderBytes", d.maxHeaderBytes(), 1024, Integer.MAX_VALUE);
         int maxHeaders = (int) s.integer("maxHeaders", d.maxHeaders(), 1, Integer.MAX_VALUE);
         Duration requestHeadTimeout = s.duration("requestHeadTimeout", d.requestHeadTimeout());
@@ -569,6 +561,11 @@ public final class ConfigLoader {
 
         /** A whole number, or the text {@code auto} for {@code auto} (a default the server derives). */
         long integerOrAuto(String name, long auto, long min, long max) {
+            return integerOrAuto(name, auto, min, max, "");
+        }
+
+        /** As above; {@code autoMeaning} says in an error what {@code auto} stands for, e.g. " (derived from …)". */
+        long integerOrAuto(String name, long auto, long min, long max, String autoMeaning) {
             JsonNode value = value(name);
             if (value != null && value.isTextual() && value.asText().strip().equalsIgnoreCase("auto")) {
                 return auto;
@@ -576,7 +573,7 @@ public final class ConfigLoader {
             try {
                 return integer(name, auto, min, max);
             } catch (ConfigException e) {
-                throw new ConfigException(key(name), "must be auto or a whole number " + range(min, max) + ", got "
+                throw new ConfigException(key(name), "must be auto" + autoMeaning + " or a whole number " + range(min, max) + ", got "
                         + describe(value), e);
             }
         }

@@ -14,12 +14,12 @@ import java.util.function.BiConsumer;
  * dropped, so the client never sees two answers to one request. The connection's own lane does
  * the same in {@code ClientConnection}.
  */
-final class OnceAnswer implements BiConsumer<Hook<?>, Reject> {
+// Extends AtomicBoolean (true once sent) rather than holding one: one object per write, not two.
+final class OnceAnswer extends AtomicBoolean implements BiConsumer<Hook<?>, Reject> {
 
     private final ClientConnection connection;
     private final Long id;
     private final String doc;
-    private final AtomicBoolean sent = new AtomicBoolean();
 
     OnceAnswer(ClientConnection connection, Long id, String doc) {
         this.connection = connection;
@@ -29,7 +29,7 @@ final class OnceAnswer implements BiConsumer<Hook<?>, Reject> {
 
     /** Sends {@code frame} unless the request was answered already. */
     void send(byte[] frame) {
-        if (sent.compareAndSet(false, true)) {
+        if (compareAndSet(false, true)) {
             connection.send(frame);
         }
     }
