@@ -14,6 +14,14 @@ import dev.hookline.api.Origin;
  * @param meta meta written with it, or {@code null}
  * @param version the document's version after this change
  * @param origin where the change came from
+ * @param fence the fencing token of the node's ownership, 0 on a single node (see {@link LoadDocument#fence()})
  */
-public record Change(String document, Operation operation, String path, JsonNode value, JsonNode meta, long version, Origin origin) {
+public record Change(String document, Operation operation, String path, JsonNode value, JsonNode meta, long version, Origin origin,
+                     long fence) {
+
+    /** A change on a single node: no fencing token. */
+    public Change(String document, Operation operation, String path, JsonNode value, JsonNode meta, long version,
+                  Origin origin) {
+        this(document, operation, path, value, meta, version, origin, 0);
+    }
 }

@@ -11,8 +11,14 @@ import java.util.Map;
  * @param state a snapshot of the tree
  * @param meta node meta by path
  * @param version the version of the snapshot
+ * @param fence the fencing token of the node's ownership, 0 on a single node (see {@link LoadDocument#fence()})
  */
-public record StoreDocument(String document, JsonNode state, Map<String, JsonNode> meta, long version) {
+public record StoreDocument(String document, JsonNode state, Map<String, JsonNode> meta, long version, long fence) {
+
+    /** A store on a single node: no fencing token. */
+    public StoreDocument(String document, JsonNode state, Map<String, JsonNode> meta, long version) {
+        this(document, state, meta, version, 0);
+    }
 
     /** Validates the components and copies maps, so the record stays immutable. */
     public StoreDocument {
