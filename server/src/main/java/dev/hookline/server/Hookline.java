@@ -23,6 +23,11 @@ import dev.hookline.server.plugins.ClasspathHooks;
 import dev.hookline.server.plugins.PluginHost;
 import dev.hookline.server.plugins.PluginWatcher;
 import dev.hookline.server.protocol.Json;
+import dev.hookline.server.session.DocumentLinks;
+import dev.hookline.server.cluster.ClusterService;
+import dev.hookline.server.config.ClusterConfig;
+import dev.hookline.api.cluster.ClusterEngine;
+import java.util.Map;
 import dev.hookline.server.session.ServerApiImpl;
 import dev.hookline.server.transport.ClientConnection;
 import dev.hookline.server.transport.ConnectionBudget;
@@ -80,6 +85,7 @@ public final class Hookline implements AutoCloseable {
         private HookEngine.Options engineOptions = HookEngine.Options.DEFAULTS;
         private String adminToken;
         private boolean metricsEnabled = true;
+        private ClusterConfig cluster = ClusterConfig.DEFAULTS;
 
         private Builder() {
         }
@@ -169,6 +175,15 @@ public final class Hookline implements AutoCloseable {
         }
 
         /**
+         * How this node takes part in a cluster ({@code cluster.*}); used only when a plugin provides
+         * a cluster engine. Default {@link ClusterConfig#DEFAULTS}.
+         */
+        public Builder cluster(ClusterConfig cluster) {
+            this.cluster = Objects.requireNonNull(cluster);
+            return this;
+        }
+
+        /**
          * Starts the server: plugins, {@code onConfigure}, the listener, {@code onListen}.
          *
          * @throws IllegalStateException when a hook rejects the start-up or the port cannot be bound
@@ -194,6 +209,8 @@ public final class Hookline implements AutoCloseable {
     private PluginWatcher pluginWatcher;
     private ServerConfig config;
     private DocumentRegistry documents;
+    private DocumentLinks links;
+    private ClusterService cluster;
     private WebSocketEndpoint webSockets;
     private Undertow undertow;
     private InetSocketAddress address;
@@ -227,7 +244,9 @@ public final class Hookline implements AutoCloseable {
                     config.data().maxChangeLogBytes(), config.data().maxChangeLogBytesTotal(), config.store(), ticker,
                     metrics.traffic());
             api.documents(documents);
-            webSockets = new WebSocketEndpoint(config, engine, documents, api, virtualThreads, ticker, metrics.traffic());
+            links = new DocumentLinks(documents);
+            webSockets = new WebSocketEndpoint(config, engine, links, api, virtualThreads, ticker, metrics.traffic());
+            cluster = joinCluster();
             metrics.bind(engine, this::connectionCount, this::documentCount, documents::storeStats);
             metrics.bindChangeLogs(documents.changeLogBudget());
             if (pluginWatcher != null) {
@@ -237,10 +256,16 @@ public final class Hookline implements AutoCloseable {
             log.info("Connection limit {} ({}); accepts pause at {} open sockets", budget.maxConnections(),
                     budget.derivation(), budget.acceptHighWater());
             ConnectionLimit limit = new ConnectionLimit(budget.maxConnections(), this::connectionCount);
+            ObserveRoutes routes = new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken);
+            HealthReport health = new HealthReport(this::connectionCount, this::documentCount, limit::current,
+                    budget.maxConnections(), () -> stopping, ProcessResources.get());
+            if (cluster != null) {
+                routes.cluster(() -> cluster.status(true));
+                health.cluster(() -> cluster.status(false));
+                cluster.bindMeters(metrics.registry());
+            }
             HttpEndpoint http = new HttpEndpoint(config.webSocketPath(), Handlers.websocket(webSockets), engine, api,
-                    virtualThreads, () -> stopping, new ObserveRoutes(metrics, engine, () -> plugins, settings.adminToken),
-                    limit, new HealthReport(this::connectionCount, this::documentCount, limit::current,
-                            budget.maxConnections(), () -> stopping, ProcessResources.get()));
+                    virtualThreads, () -> stopping, routes, limit, health);
             undertow = ListenerOptions.apply(Undertow.builder(), config, budget)
                     .addHttpListener(config.port(), config.host())
                     .setHandler(http)
@@ -261,6 +286,39 @@ public final class Hookline implements AutoCloseable {
 
     private CallContext context() {
         return engine.newContext(api, null);
+    }
+
+    /**
+     * Makes this node a cluster member when a started plugin provides a cluster engine (the first
+     * one, if several do): documents are then owned one node at a time, and sessions reach the
+     * documents other nodes own through the relay.
+     *
+     * @return the node's cluster service, or null when it runs alone
+     */
+    private ClusterService joinCluster() {
+        if (plugins == null) {
+            return null;
+        }
+        Map<String, ClusterEngine> engines = plugins.clusterEngines();
+        if (engines.isEmpty()) {
+            return null;
+        }
+        Map.Entry<String, ClusterEngine> first = engines.entrySet().iterator().next();
+        if (engines.size() > 1) {
+            log.warn("Several plugins provide a cluster engine {}; using '{}'", engines.keySet(), first.getKey());
+        }
+        String version = plugins.plugins().stream().filter(p -> p.id().equals(first.getKey()))
+                .map(p -> p.version()).findFirst().orElse("0.0.0");
+        ClusterService service = new ClusterService(settings.cluster, first.getValue(), first.getKey(),
+                engine.pluginContext(first.getKey(), version), documents, links, virtualThreads);
+        webSockets.nodeId(service.nodeId());
+        service.start();
+        return service;
+    }
+
+    /** @return this node's cluster service, or null when it runs alone */
+    public ClusterService cluster() {
+        return cluster;
     }
 
     private ServerConfig configure(ServerConfig initial) {
@@ -383,6 +441,9 @@ public final class Hookline implements AutoCloseable {
                 log.error("{} document(s) could not be stored at shutdown: {}", failed.size(), failed);
             }
         }
+        if (cluster != null) {
+            cluster.leave(); // what this node still owns (members of other nodes) moves on at once
+        }
         if (undertow != null) {
             undertow.stop();
         }
@@ -390,6 +451,9 @@ public final class Hookline implements AutoCloseable {
             engine.run(Hooks.ON_DESTROY, Destroy.INSTANCE, context);
         } catch (Reject reject) {
             log.warn("onDestroy rejected: {}", reject.reason());
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (pluginWatcher != null) {
             pluginWatcher.close(); // before the host closes: no change may start on a closing host

@@ -190,7 +190,7 @@ public final class Main implements Callable<Integer> {
 
     /**
      * @return a builder with everything the configuration says: server section, hook deadlines,
-     *         per-plugin sections, plugins folder and its watching, admin token and metrics
+     *         per-plugin sections, plugins folder and its watching, admin token and metrics, cluster membership
      */
     public static Hookline.Builder builder(HooklineConfig config) {
         return Hookline.builder()
@@ -201,7 +201,8 @@ public final class Main implements Callable<Integer> {
                 .pluginsDirectory(config.pluginsDirectory())
                 .watchPlugins(config.watchPlugins())
                 .adminToken(config.adminToken())
-                .metricsEnabled(config.metricsEnabled());
+                .metricsEnabled(config.metricsEnabled())
+                .cluster(config.cluster());
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

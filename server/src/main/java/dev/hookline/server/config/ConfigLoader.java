@@ -130,7 +130,7 @@ public final class ConfigLoader {
             return JsonNodeFactory.instance.objectNode();
         }
         if (!tree.isObject()) {
-            throw new ConfigException(null, source + " must be a mapping of sections (server, hooks, plugins, data, admin, plugin), got "
+            throw new ConfigException(null, source + " must be a mapping of sections (server, hooks, plugins, data, admin, cluster, plugin), got "
                     + describe(tree));
         }
         return (ObjectNode) tree;
@@ -351,7 +351,25 @@ public final class ConfigLoader {
         String token = admin.string("token", d.adminToken());
         boolean metrics = admin.section("metrics", ConfigSchema.METRICS).bool("enabled", d.metricsEnabled());
         Map<String, PluginSettings> sections = bindPluginSections(root.value("plugin"));
-        return new HooklineConfig(server, hookTimeout, pluginsDirectory, watch, dataDirectory, token, metrics, sections);
+        return new HooklineConfig(server, hookTimeout, pluginsDirectory, watch, dataDirectory, token, metrics, sections,
+                bindCluster(root.section("cluster", ConfigSchema.CLUSTER)));
+    }
+
+    private static ClusterConfig bindCluster(Keys c) {
+        ClusterConfig d = ClusterConfig.DEFAULTS;
+        String nodeId = c.string("nodeId", d.nodeId()).strip();
+        if (!nodeId.matches("[A-Za-z0-9._-]{0,64}")) {
+            throw new ConfigException(c.key("nodeId"), "must be 1 to 64 letters, digits, '.', '_' or '-', got \"" + nodeId + "\"");
+        }
+        Duration leaseTtl = c.duration("leaseTtl", d.leaseTtl());
+        if (leaseTtl.toMillis() < 300) {
+            throw new ConfigException(c.key("leaseTtl"), "must be at least 300ms, got " + Durations.format(leaseTtl));
+        }
+        Duration relayTimeout = c.duration("relayTimeout", d.relayTimeout());
+        if (relayTimeout.toMillis() < 100) {
+            throw new ConfigException(c.key("relayTimeout"), "must be at least 100ms, got " + Durations.format(relayTimeout));
+        }
+        return new ClusterConfig(nodeId, leaseTtl, relayTimeout);
     }
 
     private static ServerConfig bindServer(Keys s) {

@@ -61,11 +61,13 @@ final class ConfigSchema {
 
     static final Section ADMIN = section("admin", "token", "metrics", METRICS);
 
+    static final Section CLUSTER = section("cluster", "nodeId", "leaseTtl", "relayTimeout");
+
     static final Section PLUGIN_SECTION = section("plugin.<id>", "enabled", "priority", "timeout",
             "hookTimeouts", new HookNames(), "settings", new Free());
 
     static final Section ROOT = section("the top level", "server", SERVER, "hooks", HOOKS, "plugins", PLUGINS,
-            "data", DATA, "admin", ADMIN, "plugin", new PluginIds(PLUGIN_SECTION));
+            "data", DATA, "admin", ADMIN, "cluster", CLUSTER, "plugin", new PluginIds(PLUGIN_SECTION));
 
     private ConfigSchema() {
     }

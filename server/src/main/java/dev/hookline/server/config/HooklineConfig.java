@@ -23,10 +23,11 @@ import java.util.function.Function;
  * @param metricsEnabled   {@code admin.metrics.enabled}: whether {@code /metrics} is served
  * @param pluginSections   {@code plugin.<id>}: each plugin's section, by plugin id; sections equal to
  *                         {@link PluginSettings#DEFAULTS} are dropped (they say nothing)
+ * @param cluster          {@code cluster.*}: this node's part in a cluster, when a cluster engine plugin is enabled
  */
 public record HooklineConfig(ServerConfig server, Duration hookTimeout, Path pluginsDirectory, boolean watchPlugins,
                              Path dataDirectory, String adminToken, boolean metricsEnabled,
-                             Map<String, PluginSettings> pluginSections) {
+                             Map<String, PluginSettings> pluginSections, ClusterConfig cluster) {
 
     /** The id of the bundled storage plugin, whose database file defaults to one under {@link #dataDirectory}. */
     public static final String SQLITE_PLUGIN = "sqlite";
@@ -40,7 +41,7 @@ public record HooklineConfig(ServerConfig server, Duration hookTimeout, Path plu
      * admin endpoints off, metrics on, no plugin sections.
      */
     public static final HooklineConfig DEFAULTS = new HooklineConfig(ServerConfig.DEFAULTS, Duration.ofSeconds(10),
-            Path.of("plugins"), true, Path.of("data"), "", true, Map.of());
+            Path.of("plugins"), true, Path.of("data"), "", true, Map.of(), ClusterConfig.DEFAULTS);
 
     /** Checks presence; the loader has validated the values and names the bad key. */
     public HooklineConfig {
@@ -49,6 +50,7 @@ public record HooklineConfig(ServerConfig server, Duration hookTimeout, Path plu
         Objects.requireNonNull(pluginsDirectory, "pluginsDirectory");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         adminToken = adminToken == null ? "" : adminToken;
+        cluster = cluster == null ? ClusterConfig.DEFAULTS : cluster;
         TreeMap<String, PluginSettings> sections = new TreeMap<>();
         if (pluginSections != null) {
             pluginSections.forEach((id, section) -> {
@@ -99,13 +101,13 @@ public record HooklineConfig(ServerConfig server, Duration hookTimeout, Path plu
     public HooklineConfig resolvePaths(Path base) {
         Path absoluteBase = base.toAbsolutePath();
         return new HooklineConfig(server, hookTimeout, absoluteBase.resolve(pluginsDirectory).normalize(), watchPlugins,
-                absoluteBase.resolve(dataDirectory).normalize(), adminToken, metricsEnabled, pluginSections);
+                absoluteBase.resolve(dataDirectory).normalize(), adminToken, metricsEnabled, pluginSections, cluster);
     }
 
     /** @return a copy with another server section */
     public HooklineConfig withServer(ServerConfig server) {
         return new HooklineConfig(server, hookTimeout, pluginsDirectory, watchPlugins, dataDirectory, adminToken,
-                metricsEnabled, pluginSections);
+                metricsEnabled, pluginSections, cluster);
     }
 
     /** Does not print the admin token. */
@@ -114,6 +116,6 @@ public record HooklineConfig(ServerConfig server, Duration hookTimeout, Path plu
         return "HooklineConfig[server=" + server + ", hookTimeout=" + hookTimeout + ", pluginsDirectory="
                 + pluginsDirectory + ", watchPlugins=" + watchPlugins + ", dataDirectory=" + dataDirectory
                 + ", adminToken=" + (adminToken.isEmpty() ? "(none)" : "(set)") + ", metricsEnabled=" + metricsEnabled
-                + ", pluginSections=" + pluginSections + "]";
+                + ", pluginSections=" + pluginSections + ", cluster=" + cluster + "]";
     }
 }

@@ -37,6 +37,7 @@ public final class DocumentRegistry {
     private final ScheduledExecutorService scheduler;
     private final StoreCounters storeCounters;
     private final TrafficMeters meters;
+    private volatile Ownership ownership = Ownership.SINGLE_NODE;
 
     /**
      * @param engine        runs the document hooks
@@ -103,7 +104,31 @@ public final class DocumentRegistry {
     private LiveDocument create(String name) {
         SerialLane lane = new SerialLane("document " + name, executor);
         return new LiveDocument(name, lane, engine, server, changeLogSize, changeLogMaxBytes, changeLogBudget, storeTiming,
-                scheduler, storeCounters, meters, this::forget);
+                scheduler, storeCounters, meters, ownership, this::forget);
+    }
+
+    /**
+     * Makes this registry load only the documents {@code ownership} grants (a cluster node); set
+     * once, before any document is opened.
+     */
+    public void ownership(Ownership ownership) {
+        this.ownership = ownership;
+    }
+
+    /**
+     * Drops the document, on its lane, without storing it: this node lost its ownership. Its
+     * members are told to find it on its new owner.
+     */
+    public void evict(String name) {
+        LiveDocument document = documents.get(name);
+        if (document != null) {
+            document.lane().submit(document::evict);
+        }
+    }
+
+    /** @return the names of the documents in memory now */
+    public java.util.Set<String> names() {
+        return java.util.Set.copyOf(documents.keySet());
     }
 
     /** Unloads the document, on its lane, if nobody has it open any more. */

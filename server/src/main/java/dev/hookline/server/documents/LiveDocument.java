@@ -72,6 +72,9 @@ public final class LiveDocument {
     private final StoreCounters storeCounters;
     private final dev.hookline.server.observe.TrafficMeters meters;
     private final Consumer<LiveDocument> forget;
+    private final Ownership ownership;
+    /** The fencing token of this node's ownership (0 on a single node); set by the load. */
+    private long fence;
     private boolean storeCheckScheduled;
     /** Recipients of the change being sent (lane-confined scratch: no set allocated per change). */
     private int fannedOut;
@@ -97,7 +100,8 @@ public final class LiveDocument {
     LiveDocument(String name, SerialLane lane, HookEngine engine, ServerApi server, int changeLogSize,
                  long changeLogMaxBytes, ChangeLogBudget changeLogBudget, StoreTiming storeTiming,
                  ScheduledExecutorService scheduler, StoreCounters storeCounters,
-                 dev.hookline.server.observe.TrafficMeters meters, Consumer<LiveDocument> forget) {
+                 dev.hookline.server.observe.TrafficMeters meters, Ownership ownership, Consumer<LiveDocument> forget) {
+        this.ownership = ownership;
         this.storeSchedule = new StoreSchedule(storeTiming);
         this.scheduler = scheduler;
         this.storeCounters = storeCounters;
@@ -184,6 +188,8 @@ public final class LiveDocument {
     /** Runs the load hooks; the document goes live, or fails and is never stored. */
     void load(Runnable onFailure) {
         try {
+            // Owned first: a node that cannot take the document must not load it (nor ever store it).
+            fence = ownership.claim(name);
             // One snapshot: the storage the document is loaded from is the one it is bound to.
             Chains chains = engine.chains();
             HookChain<StoreDocument> storeChain = chains.of(Hooks.ON_STORE_DOCUMENT);
@@ -193,7 +199,7 @@ public final class LiveDocument {
                 throw refused("document " + name + " cannot be loaded: no storage plugin is "
                         + "installed now (one was before); it can be opened again once storage is back");
             }
-            LoadDocument load = run(chains.of(Hooks.ON_LOAD_DOCUMENT), new LoadDocument(name, Json.object(), Map.of(), 0),
+            LoadDocument load = run(chains.of(Hooks.ON_LOAD_DOCUMENT), new LoadDocument(name, Json.object(), Map.of(), 0, fence),
                     null);
             storage = new StorageBinding(storeChain);
             try {
@@ -206,12 +212,20 @@ public final class LiveDocument {
             status = Status.LIVE;
             run(Hooks.AFTER_LOAD_DOCUMENT, new DocumentLoaded(name, state.version()), null);
             loaded.complete(this);
+        } catch (DocumentElsewhere elsewhere) {
+            status = Status.FAILED;
+            state = null;
+            onFailure.run();
+            loaded.completeExceptionally(elsewhere); // not a failure: the opens go to the owner
         } catch (Reject reject) {
             // The document is not created: nothing can ever store an empty state over real data.
             status = Status.FAILED;
             state = null;
             log.warn("Document '{}' failed to load: {} {}", name, reject.code(), reject.reason());
             onFailure.run();
+            if (fence != 0) {
+                ownership.released(name, fence);
+            }
             loaded.completeExceptionally(reject);
         }
     }
@@ -287,6 +301,7 @@ public final class LiveDocument {
         }
         status = Status.UNLOADED;
         forget.accept(this);
+        ownership.released(name, fence);
         // Removing it closed the document's own context: this last chain gets a context of its own.
         try (CallContext unloaded = engine.newContext(server, null)) {
             engine.run(Hooks.AFTER_UNLOAD_DOCUMENT, new DocumentUnloaded(name), unloaded);
@@ -323,7 +338,7 @@ public final class LiveDocument {
         long started = System.nanoTime();
         storing = true;
         try {
-            run(chain, new StoreDocument(name, state.snapshot(), state.metaSnapshot(), version), null);
+            run(chain, new StoreDocument(name, state.snapshot(), state.metaSnapshot(), version, fence), null);
         } catch (Reject reject) {
             storeCounters.failed();
             long retryIn = storeSchedule.failed(System.nanoTime());
@@ -414,6 +429,7 @@ public final class LiveDocument {
             // Applied now, its version would be logged and broadcast before the change it reacts to.
             throw new Reject(4409, "document " + name + " cannot be written from its own onChange hook");
         }
+        requireOwnership();
         // One snapshot for the storage check and the onChange chain that logs the change.
         Chains chains = engine.chains();
         bindStorage(chains.of(Hooks.ON_STORE_DOCUMENT));
@@ -422,7 +438,10 @@ public final class LiveDocument {
         changing = true;
         try {
             run(chains.of(Hooks.ON_CHANGE), new Change(name, op, change.path(), change.value(), change.meta(),
-                    change.version(), origin), sender == null ? null : sender.connection());
+                    change.version(), origin, fence), sender == null ? null : sender.connection());
+            // Checked after the storage took the change too: a node whose lease ran out while it
+            // waited (paused, partitioned) acknowledges nothing; its successor decides what stands.
+            requireOwnership();
         } catch (Reject reject) {
             state.revert(change);
             throw reject;
@@ -445,6 +464,41 @@ public final class LiveDocument {
         meters.fanOut(fannedOut); // once per change, not per recipient
         keysBefore.forEach((keysPath, before) -> sendKeyChanges(keysPath, before, change.version()));
         return change.version();
+    }
+
+    /** @throws Reject 4503 when this node may no longer own the document (its lease may have expired) */
+    private void requireOwnership() {
+        if (!ownership.holds(name, fence)) {
+            throw new Reject(Codes.UNAVAILABLE, "document " + name + " is not written: this node's ownership of it "
+                    + "expired; open it again");
+        }
+    }
+
+    /** @return the fencing token of this node's ownership (0 on a single node) */
+    public long fence() {
+        return fence;
+    }
+
+    /**
+     * Drops the document from memory without storing it, because this node lost its ownership:
+     * another node owns it now and loads it from storage. Every member is told to find it there.
+     * On the lane.
+     */
+    void evict() {
+        if (status != Status.LIVE) {
+            return;
+        }
+        status = Status.UNLOADED;
+        forget.accept(this);
+        List<Member> left = new ArrayList<>(members);
+        members.clear();
+        subscriptions.clear();
+        presence.clear();
+        log.warn("Document '{}' left this node: its ownership (fence {}) was lost; {} member(s) move to its new owner",
+                name, fence, left.size());
+        for (Member member : left) {
+            member.documentMoved(name);
+        }
     }
 
     /**
@@ -519,6 +573,16 @@ public final class LiveDocument {
      *         id (the caller answers: it also keeps the count of subscriptions)
      */
     public boolean subscribe(Subscriber subscriber, long requestId, long since) {
+        return subscribe(subscriber, requestId, since, false);
+    }
+
+    /**
+     * As {@link #subscribe(Subscriber, long, long)}; {@code resumed} re-attaches a subscription the
+     * member already had (its document moved to this node): no acknowledgement is sent, the
+     * missed changes are replayed when the log still has them, or else a snapshot marked as a
+     * reset follows.
+     */
+    public boolean subscribe(Subscriber subscriber, long requestId, long since, boolean resumed) {
         Member member = subscriber.member();
         Map<Long, Subscriber> own = subscriptions.computeIfAbsent(member, m -> new LinkedHashMap<>());
         if (own.putIfAbsent(subscriber.id(), subscriber) != null) {
@@ -529,7 +593,9 @@ public final class LiveDocument {
         if (subscriber.keys()) {
             keySubscribers.add(path, subscriber);
             boolean reset = since >= 0;
-            member.send(Outbound.subscribed(requestId, name, path, true, version, reset ? "reset" : "snapshot"));
+            if (!resumed) {
+                member.send(Outbound.subscribed(requestId, name, path, true, version, reset ? "reset" : "snapshot"));
+            }
             member.send(Outbound.keysSnapshot(name, subscriber.id(), path, version, state.keys(path), reset));
             return true;
         }
@@ -538,7 +604,9 @@ public final class LiveDocument {
                 : since == version ? Optional.of(List.of()) // up to date, even if the log is empty
                 : changes.since(since);
         if (missed.isPresent()) {
-            member.send(Outbound.subscribed(requestId, name, path, false, version, "replay"));
+            if (!resumed) {
+                member.send(Outbound.subscribed(requestId, name, path, false, version, "replay"));
+            }
             for (Logged logged : missed.get()) {
                 if (Paths.touches(path, logged.path())) {
                     member.send(logged.frame());
@@ -547,7 +615,9 @@ public final class LiveDocument {
             return true;
         }
         boolean reset = since >= 0;
-        member.send(Outbound.subscribed(requestId, name, path, false, version, reset ? "reset" : "snapshot"));
+        if (!resumed) {
+            member.send(Outbound.subscribed(requestId, name, path, false, version, reset ? "reset" : "snapshot"));
+        }
         member.send(Outbound.snapshot(name, subscriber.id(), path, version, state.get(path), metaUnder(path), reset));
         return true;
     }

@@ -19,4 +19,11 @@ public interface Member {
      * @return whether the frame was queued
      */
     boolean sendChange(long version, byte[] frame);
+
+    /**
+     * The document left this node while this member was in it (in a cluster, when this node lost
+     * its ownership): the member is no longer in it and should find it on its new owner. Called
+     * on the document's lane; must not block.
+     */
+    void documentMoved(String document);
 }

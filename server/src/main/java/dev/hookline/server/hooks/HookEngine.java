@@ -131,6 +131,14 @@ public final class HookEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * @return a context for plugin {@code id} with its settings, for what a plugin provides besides
+     *         hooks (a cluster engine)
+     */
+    public dev.hookline.api.PluginContext pluginContext(String id, String version) {
+        return new DefaultPluginContext(id, version, settingsOf(id).settings());
+    }
+
     /** Removes a source and swaps in chains without it. @return whether it was installed */
     public boolean uninstall(String id) {
         synchronized (this) {

@@ -26,6 +26,8 @@ public final class HealthReport {
     private final int maxConnections;
     private final BooleanSupplier stopping;
     private final ProcessResources resources;
+    /** This node's cluster state, when it is a cluster member. */
+    private volatile java.util.function.Supplier<java.util.Map<String, Object>> cluster;
 
     /**
      * @param webSockets     WebSocket connections open now
@@ -43,6 +45,11 @@ public final class HealthReport {
         this.maxConnections = maxConnections;
         this.stopping = stopping;
         this.resources = resources;
+    }
+
+    /** Adds this node's cluster state to the report ({@code cluster}); unreachable makes it degraded. */
+    public void cluster(java.util.function.Supplier<java.util.Map<String, Object>> status) {
+        this.cluster = status;
     }
 
     /** @return the HTTP status to answer: 200, or 503 while stopping */
@@ -69,6 +76,14 @@ public final class HealthReport {
         near(reasons, "connections", current, maxConnections, "server.maxConnections");
         near(reasons, "descriptors", openFds, maxFds, "the process's descriptor limit, ulimit -n");
         near(reasons, "heap after the last collection", liveHeap, heapMax, "-Xmx");
+        java.util.function.Supplier<java.util.Map<String, Object>> clusterStatus = cluster;
+        if (clusterStatus != null) {
+            java.util.Map<String, Object> state = clusterStatus.get();
+            body.set("cluster", Json.MAPPER.valueToTree(state));
+            if (Boolean.FALSE.equals(state.get("connected"))) {
+                reasons.add("the cluster service cannot be reached: documents owned by other nodes cannot be opened");
+            }
+        }
         if (stopping.getAsBoolean()) {
             body.put("status", "stopping");
         } else if (!reasons.isEmpty()) {

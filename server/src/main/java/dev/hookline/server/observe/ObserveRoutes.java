@@ -47,6 +47,7 @@ public final class ObserveRoutes {
     private final HookEngine engine;
     private final Supplier<PluginHost> plugins;
     private final byte[] tokenDigest;
+    private volatile Supplier<java.util.Map<String, Object>> cluster;
 
     /**
      * @param metrics    the server's metrics
@@ -59,6 +60,11 @@ public final class ObserveRoutes {
         this.engine = engine;
         this.plugins = plugins;
         this.tokenDigest = adminToken == null || adminToken.isBlank() ? null : sha256(adminToken);
+    }
+
+    /** Serves {@code /admin/cluster}: this node's cluster state in detail. */
+    public void cluster(Supplier<java.util.Map<String, Object>> status) {
+        this.cluster = status;
     }
 
     /**
@@ -104,6 +110,16 @@ public final class ObserveRoutes {
                         send(exchange, 200, JSON, Json.text(hooksView()));
                     } else {
                         methodNotAllowed(exchange);
+                    }
+                }
+                case "/admin/cluster" -> {
+                    Supplier<java.util.Map<String, Object>> status = cluster;
+                    if (!isGet(request)) {
+                        methodNotAllowed(exchange);
+                    } else if (status == null) {
+                        send(exchange, 404, JSON, error(404, "this node is not a cluster member (no cluster engine plugin)"));
+                    } else {
+                        send(exchange, 200, JSON, Json.text(Json.MAPPER.valueToTree(status.get())));
                     }
                 }
                 default -> send(exchange, 404, JSON, error(404, "no admin route " + path));

@@ -1,6 +1,7 @@
 package dev.hookline.server.plugins;
 
 import dev.hookline.api.ServerHooks;
+import dev.hookline.api.cluster.ClusterEngine;
 import dev.hookline.server.Version;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.HookSource;
@@ -73,6 +74,8 @@ public final class PluginHost implements AutoCloseable {
     private final Map<HostPluginClassLoader, Instant> closing = new ConcurrentHashMap<>(); // -> unloaded at
     private final LeakWatch leaks;
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
+    /** Cluster engines offered by started plugins, by plugin id, in start order. */
+    private final Map<String, ClusterEngine> clusterEngines = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
     private final StopDeferral stops = new StopDeferral();
     private final PluginStaging staging;
@@ -599,7 +602,12 @@ public final class PluginHost implements AutoCloseable {
             manager.unloadPlugin(id);
             throw e;
         }
+        ClusterEngine clusterEngine = clusterEngineOf(wrapper);
         engine.install(new HookSource(id, version, hooks));
+        if (clusterEngine != null && clusterEngines.put(id, clusterEngine) != null) {
+            log.warn("Plugin '{}' was reloaded; a running cluster node keeps the engine it started with until it "
+                    + "restarts", id);
+        }
         LoadedPlugin plugin = new LoadedPlugin(id, version, path, listed, true);
         plugins.put(id, plugin);
         problems.remove(path);
@@ -607,6 +615,55 @@ public final class PluginHost implements AutoCloseable {
                 path.getFileName(),
                 hooks.size(), hooks.isEmpty() ? "" : ": " + listed);
         return plugin;
+    }
+
+    /** The file a plugin lists its cluster engine in. */
+    static final String CLUSTER_ENGINE_FILE = "META-INF/services/" + ClusterEngine.class.getName();
+
+    /**
+     * @return the cluster engine the plugin lists in {@link #CLUSTER_ENGINE_FILE}, made with its
+     *         public no-argument constructor; null when it lists none
+     * @throws PluginLoadException when it lists one that cannot be made, or more than one
+     */
+    private ClusterEngine clusterEngineOf(PluginWrapper wrapper) {
+        String id = wrapper.getPluginId();
+        List<String> listed;
+        try {
+            listed = ServicesFile.classes((PluginClassLoader) wrapper.getPluginClassLoader(), CLUSTER_ENGINE_FILE);
+        } catch (java.io.UncheckedIOException e) {
+            throw new PluginLoadException(new PluginProblem(wrapper.getPluginPath(), id, e.getMessage()), e);
+        }
+        if (listed.isEmpty()) {
+            return null;
+        }
+        if (listed.size() > 1) {
+            manager.unloadPlugin(id);
+            throw report(new PluginProblem(wrapper.getPluginPath(), id, "it lists " + listed.size()
+                    + " cluster engines in " + CLUSTER_ENGINE_FILE + "; a plugin provides one at most"), null);
+        }
+        String name = listed.get(0);
+        try {
+            Class<?> type = wrapper.getPluginClassLoader().loadClass(name);
+            if (!ClusterEngine.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException(name + " does not implement " + ClusterEngine.class.getName());
+            }
+            return (ClusterEngine) type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            manager.unloadPlugin(id);
+            Throwable cause = e instanceof InvocationTargetException ite ? ite.getCause() : e;
+            throw report(new PluginProblem(wrapper.getPluginPath(), id, "its cluster engine " + name
+                    + " could not be created: " + cause), cause);
+        }
+    }
+
+    /**
+     * @return the cluster engines offered by the plugins started now, by plugin id, in start order
+     *         (a node uses the first, and only at start)
+     */
+    public Map<String, ClusterEngine> clusterEngines() {
+        synchronized (clusterEngines) {
+            return new LinkedHashMap<>(clusterEngines);
+        }
     }
 
     private List<ServerHooks> instantiateHooks(PluginWrapper wrapper, List<String> listed) {

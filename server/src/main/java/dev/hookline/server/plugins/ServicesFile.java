@@ -25,9 +25,14 @@ final class ServicesFile {
      *         the host's), in order, without comments, blanks or duplicates
      */
     static List<String> hookClasses(PluginClassLoader loader) {
+        return classes(loader, PATH);
+    }
+
+    /** @return the class names listed in the plugin's own {@code path} (a services file), as {@link #hookClasses} */
+    static List<String> classes(PluginClassLoader loader, String path) {
         List<String> names = new ArrayList<>();
         try {
-            Enumeration<URL> files = loader.findResources(PATH);
+            Enumeration<URL> files = loader.findResources(path);
             while (files.hasMoreElements()) {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(files.nextElement().openStream(),
                         StandardCharsets.UTF_8))) {
@@ -41,7 +46,7 @@ final class ServicesFile {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + PATH + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
         return names;
     }

@@ -39,6 +39,18 @@ public final class Json {
     }
 
     /**
+     * @return the JSON value in {@code bytes}, which this server wrote with {@link #bytes} (numbers
+     *         and strings come back as they were: integers exact, fractions as doubles)
+     */
+    public static JsonNode read(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * @return how many bytes the node is as UTF-8 JSON (as {@link #bytes} would write it), counted
      *         as it is written, without keeping them
      */

@@ -22,11 +22,7 @@ import dev.hookline.api.payload.TokenSync;
 import dev.hookline.api.payload.Update;
 import dev.hookline.server.config.Durations;
 import dev.hookline.server.config.ServerConfig;
-import dev.hookline.server.documents.DocumentException;
-import dev.hookline.server.documents.DocumentRegistry;
-import dev.hookline.server.documents.LiveDocument;
 import dev.hookline.server.documents.Paths;
-import dev.hookline.server.documents.Subscriber;
 import dev.hookline.server.hooks.CallContext;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.hooks.Hooks;
@@ -39,7 +35,6 @@ import dev.hookline.server.protocol.ProtocolException;
 import dev.hookline.server.transport.ClientConnection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,16 +49,16 @@ public final class ConnectionSession {
 
     private final ClientConnection connection;
     private final HookEngine engine;
-    private final DocumentRegistry documents;
+    private final DocumentLinks links;
     private final ServerConfig config;
     private final Map<String, DocumentSession> sessions = new LinkedHashMap<>();
     private boolean accepted;
 
-    public ConnectionSession(ClientConnection connection, HookEngine engine, DocumentRegistry documents,
+    public ConnectionSession(ClientConnection connection, HookEngine engine, DocumentLinks links,
                              ServerConfig config) {
         this.connection = connection;
         this.engine = engine;
-        this.documents = documents;
+        this.links = links;
         this.config = config;
     }
 
@@ -222,31 +217,17 @@ public final class ConnectionSession {
             connection.send(Outbound.error(id, doc, reject.code(), reject.reason()));
             return;
         }
-        LiveDocument document;
-        DocumentSession session;
-        long version;
-        while (true) {
-            try {
-                document = documents.acquire(doc).get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                Reject reject = cause instanceof Reject r ? r : new Reject(Codes.INTERNAL, "internal error");
-                connection.send(Outbound.error(id, doc, reject.code(), reject.reason()));
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            DocumentSession candidate = new DocumentSession(connection, document, auth.readOnly());
-            LiveDocument live = document;
-            Long joinedAt = document.lane().call(() -> live.join(candidate) ? live.version() : null);
-            if (joinedAt != null) {
-                session = candidate;
-                version = joinedAt;
-                break;
-            }
-            // Unloaded between acquire and join: acquire again (it loads afresh).
+        DocumentSession session = new DocumentSession(connection, doc, auth.readOnly(), this::documentMoved);
+        Relay.Joined joined;
+        try {
+            joined = links.join(session);
+        } catch (Reject reject) {
+            connection.send(Outbound.error(id, doc, reject.code(), reject.reason()));
+            return;
         }
+        session.link(joined.link());
+        session.joinedAt(joined.version());
+        long version = joined.version();
         connection.mergeAttributes(auth.attributes()); // only once the document is really open
         sessions.put(doc, session);
         connection.send(Outbound.ack(id, doc, version));
@@ -272,10 +253,9 @@ public final class ConnectionSession {
         if (session == null) {
             return;
         }
-        LiveDocument document = session.document();
-        boolean empty = document.lane().call(() -> document.leave(session));
-        if (empty) {
-            documents.releaseIfUnused(document);
+        DocumentLink link = session.link();
+        if (link != MOVING) {
+            link.leave();
         }
         try {
             engine.run(Hooks.ON_LEAVE, new Leave(doc), context());
@@ -290,6 +270,100 @@ public final class ConnectionSession {
             throw new ProtocolException(Codes.NOT_FOUND, "document " + doc + " is not open", id);
         }
         return session;
+    }
+
+    /** As {@link #session}, for a request that needs the document itself: refused while it moves between nodes. */
+    private DocumentLink link(DocumentSession session, Long id) {
+        DocumentLink link = session.link();
+        if (link == MOVING) {
+            throw new ProtocolException(Codes.UNAVAILABLE, "document " + session.name()
+                    + " is moving to another node of the cluster; try again shortly", id);
+        }
+        return link;
+    }
+
+    // ---- documents moving between nodes (a cluster) -----------------------------------------------
+
+    /** The link of a session whose document is moving: nothing is passed on until it has arrived. */
+    private static final DocumentLink MOVING = new DocumentLink() {
+        @Override
+        public void subscribe(long id, String path, boolean keys, long since, boolean resumed) {
+        }
+
+        @Override
+        public void unsubscribe(long id) {
+        }
+
+        @Override
+        public void write(Long requestId, Operation op, String path, JsonNode value, JsonNode meta, Origin origin) {
+        }
+
+        @Override
+        public void presence(Long requestId, JsonNode state) {
+        }
+
+        @Override
+        public void stateless(Long requestId, byte[] frame) {
+        }
+
+        @Override
+        public void leave() {
+        }
+    };
+
+    /** How long a session keeps trying to re-attach to a moved document before it is closed. */
+    private static final long REATTACH_FOR_NANOS = 30_000_000_000L;
+
+    /**
+     * The session's document left the node that served it (its owner died or lost its
+     * ownership): any thread. The session re-attaches on the connection's lane.
+     */
+    private void documentMoved(DocumentSession session) {
+        long since = System.nanoTime();
+        connection.lane().submit(() -> reattach(session, since));
+    }
+
+    /**
+     * Joins the session to its document again, wherever it is now, without the open's hooks (the
+     * session was authorised), and re-attaches its subscriptions from the version the client has
+     * seen: they go on with what they missed, or get a snapshot marked as a reset. Requests for
+     * the document are refused with 4503 meanwhile. While the document cannot be reached (its
+     * lease has not expired yet, the cluster service is down) it tries again every half second,
+     * for 30 s; then, or at once for a refusal that will not pass, the client gets a
+     * {@code closed} frame for the document.
+     */
+    private void reattach(DocumentSession session, long movingSince) {
+        if (sessions.get(session.name()) != session || !connection.isOpen()) {
+            return; // left, or gone, meanwhile
+        }
+        session.link(MOVING);
+        Relay.Joined joined;
+        try {
+            joined = links.join(session);
+        } catch (Reject reject) {
+            if (reject.code() == Codes.UNAVAILABLE && System.nanoTime() - movingSince < REATTACH_FOR_NANOS) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    connection.lane().submit(() -> reattach(session, movingSince));
+                });
+                return;
+            }
+            log.warn("Connection {} lost document '{}': {} {}", connection, session.name(), reject.code(), reject.reason());
+            sessions.remove(session.name());
+            connection.send(Outbound.closed(session.name(), reject.code(), reject.reason()));
+            return;
+        }
+        long since = session.seenVersion();
+        session.link(joined.link());
+        for (DocumentSession.Subscription subscription : session.subscriptionList()) {
+            joined.link().subscribe(subscription.id(), subscription.path(), subscription.keys(), since, true);
+        }
+        log.info("Connection {} re-attached to document '{}' (version {} seen, {} now)", connection, session.name(),
+                since, joined.version());
     }
 
     private static String canonical(String path, Long id) {
@@ -314,18 +388,16 @@ public final class ConnectionSession {
             connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
             return;
         }
-        Subscriber subscriber = new Subscriber(session, request.id(), canonical(subscribe.path(), request.id()),
-                request.keys());
-        LiveDocument document = session.document();
-        // Counted now, before the document's lane adds it: a burst of subs cannot overtake the limit.
-        session.subscriptionAdded();
-        document.lane().submit(() -> {
-            if (!document.subscribe(subscriber, request.id(), request.since())) {
-                session.subscriptionEnded(); // before the answer: the client's next sub sees the room
-                connection.send(Outbound.error(request.id(), request.doc(), Codes.CONFLICT,
-                        "subscription id " + subscriber.id() + " is in use"));
-            }
-        });
+        String path = canonical(subscribe.path(), request.id());
+        DocumentLink link = link(session, request.id());
+        if (session.hasSubscription(request.id())) {
+            connection.send(Outbound.error(request.id(), request.doc(), Codes.CONFLICT,
+                    "subscription id " + request.id() + " is in use"));
+            return;
+        }
+        // Counted now, before the document adds it: a burst of subs cannot overtake the limit.
+        session.subscriptionAdded(request.id(), path, request.keys());
+        link.subscribe(request.id(), path, request.keys(), request.since(), false);
     }
 
     /** @return the subscriptions this connection holds, or has on their way, over all its documents */
@@ -339,12 +411,13 @@ public final class ConnectionSession {
 
     private void unsubscribe(Inbound.Unsubscribe request) {
         DocumentSession session = session(request.doc(), request.id());
-        LiveDocument document = session.document();
-        boolean existed = document.lane().call(() -> document.unsubscribe(session, request.sub()));
-        if (!existed) {
+        if (!session.subscriptionEnded(request.sub())) {
             throw new ProtocolException(Codes.NOT_FOUND, "no subscription " + request.sub(), request.id());
         }
-        session.subscriptionEnded();
+        DocumentLink link = session.link();
+        if (link != MOVING) {
+            link.unsubscribe(request.sub());
+        }
         if (request.id() != null) {
             connection.send(Outbound.ack(request.id()));
         }
@@ -352,6 +425,7 @@ public final class ConnectionSession {
 
     private void write(Inbound.Write request) {
         DocumentSession session = session(request.doc(), request.id());
+        DocumentLink link = link(session, request.id());
         if (session.readOnly()) {
             throw new ProtocolException(Codes.FORBIDDEN, "this session is read-only", request.id());
         }
@@ -375,30 +449,12 @@ public final class ConnectionSession {
             connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
             return;
         }
-        LiveDocument document = session.document();
-        String finalPath = path;
-        JsonNode finalValue = value;
-        JsonNode finalMeta = meta;
-        document.lane().submit(() -> {
-            OnceAnswer answer = new OnceAnswer(connection, request.id(), request.doc());
-            document.answerOverrunsWith(answer);
-            try {
-                long version = document.write(session, op, finalPath, finalValue, finalMeta, origin);
-                if (request.id() != null) {
-                    answer.send(Outbound.ack(request.id(), request.doc(), version));
-                }
-            } catch (Reject reject) {
-                answer.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
-            } catch (DocumentException e) {
-                answer.send(Outbound.error(request.id(), request.doc(), e.code(), e.reason()));
-            } finally {
-                document.answerOverrunsWith(null);
-            }
-        });
+        link.write(request.id(), op, path, value, meta, origin);
     }
 
     private void presence(Inbound.Presence request) {
         DocumentSession session = session(request.doc(), request.id());
+        DocumentLink link = link(session, request.id());
         requireAtMost("a presence state", request.state(), config.data().maxPresenceBytes(), request.id());
         Awareness awareness;
         try {
@@ -407,17 +463,12 @@ public final class ConnectionSession {
             connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
             return;
         }
-        LiveDocument document = session.document();
-        document.lane().submit(() -> {
-            document.updatePresence(session, awareness.state());
-            if (request.id() != null) {
-                connection.send(Outbound.ack(request.id()));
-            }
-        });
+        link.presence(request.id(), awareness.state());
     }
 
     private void stateless(Inbound.Stateless request) {
         DocumentSession session = session(request.doc(), request.id());
+        DocumentLink link = link(session, request.id());
         requireAtMost("a stateless payload", request.payload(), config.data().maxStatelessBytes(), request.id());
         BroadcastStateless broadcast;
         try {
@@ -429,13 +480,7 @@ public final class ConnectionSession {
             return;
         }
         byte[] frame = Outbound.stateless(request.doc(), broadcast.payload());
-        LiveDocument document = session.document();
-        document.lane().submit(() -> {
-            document.broadcast(session, frame);
-            if (request.id() != null) {
-                connection.send(Outbound.ack(request.id()));
-            }
-        });
+        link.stateless(request.id(), frame);
     }
 
     /**

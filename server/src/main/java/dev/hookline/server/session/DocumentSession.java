@@ -1,34 +1,63 @@
 package dev.hookline.server.session;
 
 import dev.hookline.api.Connection;
-import dev.hookline.server.documents.LiveDocument;
 import dev.hookline.server.documents.Member;
 import dev.hookline.server.transport.ClientConnection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-/** A connection's session on one open document: the member the document sends to. */
-final class DocumentSession implements Member {
+/**
+ * A connection's session on one open document: the member the document sends to, the link that
+ * reaches the document (on this node or on its owner), and what the session would need to
+ * re-attach if the document moves to another node: its subscriptions and the last version sent.
+ */
+public final class DocumentSession implements Member {
+
+    /** A subscription the session holds, kept to re-attach it elsewhere. */
+    record Subscription(long id, String path, boolean keys) {
+    }
 
     private final ClientConnection connection;
-    private final LiveDocument document;
+    private final String name;
+    private final Consumer<byte[]> answers;
+    private final Consumer<DocumentSession> moved;
     private volatile boolean readOnly;
-    /** The last change version sent; touched only on the document's lane. */
-    private long lastChangeSent = -1;
+    private volatile DocumentLink link;
+    /** The last change version sent; touched on the document's lane, or the relay's delivery thread. */
+    private volatile long lastChangeSent = -1;
+    /** The version the session is known to be up to date with: the join's, then each change's. */
+    private volatile long seenVersion = -1;
+    /** Subscriptions by id; connection lane only. */
+    private final Map<Long, Subscription> subscriptionsById = new LinkedHashMap<>();
     /**
      * Subscriptions held or on their way: counted up on the connection's lane when a {@code sub}
-     * is passed on, down on either lane when one ends or is refused.
+     * is passed on, down when one ends.
      */
     private final AtomicInteger subscriptions = new AtomicInteger();
 
-    DocumentSession(ClientConnection connection, LiveDocument document, boolean readOnly) {
+    DocumentSession(ClientConnection connection, String name, boolean readOnly, Consumer<DocumentSession> moved) {
         this.connection = connection;
-        this.document = document;
+        this.name = name;
         this.readOnly = readOnly;
+        this.moved = moved;
+        this.answers = connection::send;
     }
 
     @Override
     public Connection connection() {
         return connection;
+    }
+
+    /** @return the client's connection, to send the document's frames to */
+    public ClientConnection client() {
+        return connection;
+    }
+
+    /** @return the document's name */
+    public String name() {
+        return name;
     }
 
     @Override
@@ -42,16 +71,52 @@ final class DocumentSession implements Member {
             return false;
         }
         lastChangeSent = version;
+        seenVersion = version;
         connection.send(frame);
         return true;
     }
 
-    LiveDocument document() {
-        return document;
+    /**
+     * A frame from the document's owner on another node, with the version it was sent at (a
+     * change's, or -1 for any other frame).
+     */
+    public void deliver(long version, byte[] frame) {
+        if (version >= 0) {
+            seenVersion = version;
+        }
+        connection.send(frame);
+    }
+
+    @Override
+    public void documentMoved(String document) {
+        moved.accept(this);
+    }
+
+    /** @return where the session's requests and answers go: the answers reach the client as frames */
+    Consumer<byte[]> answers() {
+        return answers;
+    }
+
+    /** @return the version the client is up to date with, for resuming elsewhere */
+    public long seenVersion() {
+        return seenVersion;
+    }
+
+    void joinedAt(long version) {
+        seenVersion = version;
+        lastChangeSent = -1;
+    }
+
+    DocumentLink link() {
+        return link;
+    }
+
+    void link(DocumentLink link) {
+        this.link = link;
     }
 
     /** @return whether this session, or its whole connection, may only read */
-    boolean readOnly() {
+    public boolean readOnly() {
         return readOnly || connection.readOnly();
     }
 
@@ -64,13 +129,27 @@ final class DocumentSession implements Member {
         return subscriptions.get();
     }
 
-    /** A subscription is on its way to the document. */
-    void subscriptionAdded() {
+    boolean hasSubscription(long id) {
+        return subscriptionsById.containsKey(id);
+    }
+
+    /** A subscription is on its way to the document (connection lane). */
+    void subscriptionAdded(long id, String path, boolean keys) {
+        subscriptionsById.put(id, new Subscription(id, path, keys));
         subscriptions.incrementAndGet();
     }
 
-    /** A subscription ended, or the document refused it. */
-    void subscriptionEnded() {
+    /** A subscription ended (connection lane). @return whether it existed */
+    boolean subscriptionEnded(long id) {
+        if (subscriptionsById.remove(id) == null) {
+            return false;
+        }
         subscriptions.decrementAndGet();
+        return true;
+    }
+
+    /** @return the subscriptions held, to re-attach them (connection lane) */
+    Iterable<Subscription> subscriptionList() {
+        return java.util.List.copyOf(subscriptionsById.values());
     }
 }

@@ -3,9 +3,9 @@ package dev.hookline.server.session;
 import dev.hookline.api.Reject;
 import dev.hookline.server.hooks.Hook;
 import dev.hookline.server.protocol.Outbound;
-import dev.hookline.server.transport.ClientConnection;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The answer to one request handled on a document's lane, sent at most once: by the lane when it
@@ -17,12 +17,12 @@ import java.util.function.BiConsumer;
 // Extends AtomicBoolean (true once sent) rather than holding one: one object per write, not two.
 final class OnceAnswer extends AtomicBoolean implements BiConsumer<Hook<?>, Reject> {
 
-    private final ClientConnection connection;
+    private final Consumer<byte[]> recipient;
     private final Long id;
     private final String doc;
 
-    OnceAnswer(ClientConnection connection, Long id, String doc) {
-        this.connection = connection;
+    OnceAnswer(Consumer<byte[]> recipient, Long id, String doc) {
+        this.recipient = recipient;
         this.id = id;
         this.doc = doc;
     }
@@ -30,7 +30,7 @@ final class OnceAnswer extends AtomicBoolean implements BiConsumer<Hook<?>, Reje
     /** Sends {@code frame} unless the request was answered already. */
     void send(byte[] frame) {
         if (compareAndSet(false, true)) {
-            connection.send(frame);
+            recipient.accept(frame);
         }
     }
 

@@ -2,12 +2,12 @@ package dev.hookline.server.transport;
 
 import dev.hookline.api.ServerApi;
 import dev.hookline.server.config.ServerConfig;
-import dev.hookline.server.documents.DocumentRegistry;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.hooks.HookEngine;
 import dev.hookline.server.protocol.Codes;
 import dev.hookline.server.protocol.Outbound;
 import dev.hookline.server.session.ConnectionSession;
+import dev.hookline.server.session.DocumentLinks;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
@@ -41,7 +41,9 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
 
     private final ServerConfig config;
     private final HookEngine engine;
-    private final DocumentRegistry documents;
+    private final DocumentLinks documents;
+    /** Put before each connection id, so that ids are unique across a cluster ("n1.c7"). */
+    private volatile String idPrefix = "";
     private final ServerApi server;
     private final Executor virtualThreads;
     private final ScheduledExecutorService ticker;
@@ -50,13 +52,8 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
-    public WebSocketEndpoint(ServerConfig config, HookEngine engine, DocumentRegistry documents, ServerApi server,
-                             Executor virtualThreads, ScheduledExecutorService ticker) {
-        this(config, engine, documents, server, virtualThreads, ticker, dev.hookline.server.observe.TrafficMeters.NOOP);
-    }
-
-    /** As above, counting frames in and out, bytes out and slow-consumer closes in {@code meters}. */
-    public WebSocketEndpoint(ServerConfig config, HookEngine engine, DocumentRegistry documents, ServerApi server,
+    /** Counts frames in and out, bytes out and slow-consumer closes in {@code meters}. */
+    public WebSocketEndpoint(ServerConfig config, HookEngine engine, DocumentLinks documents, ServerApi server,
                              Executor virtualThreads, ScheduledExecutorService ticker,
                              dev.hookline.server.observe.TrafficMeters meters) {
         this.meters = meters;
@@ -68,6 +65,11 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
         this.ticker = ticker;
     }
 
+    /** Makes connection ids unique in a cluster: {@code <nodeId>.c<n>}. Set once, before clients connect. */
+    public void nodeId(String nodeId) {
+        idPrefix = nodeId + ".";
+    }
+
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
         // The handshake held a place under server.maxConnections until now (HttpEndpoint).
@@ -77,7 +79,7 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
             releaseHandshake(handshake);
             return;
         }
-        String id = "c" + ids.incrementAndGet();
+        String id = idPrefix + "c" + ids.incrementAndGet();
         SerialLane lane = new SerialLane("connection " + id, virtualThreads);
         ClientConnection connection = new ClientConnection(id, channel, address(channel.getSourceAddress()),
                 lowerCase(exchange.getRequestHeaders()), exchange.getQueryString() == null ? "" : exchange.getQueryString(),

@@ -395,7 +395,7 @@ class ConfigLoaderTest {
             failure("server: {prot: 1}").hasMessageStartingWith(
                     "unknown key server.prot (did you mean port?); server takes host, port, webSocketPath,");
             failure("servr: {}").hasMessageStartingWith("unknown key servr (did you mean server?); the top level takes "
-                    + "server, hooks, plugins, data, admin, plugin");
+                    + "server, hooks, plugins, data, admin, cluster, plugin");
             failure("server: {store: {debounse: 1s}}").hasMessageStartingWith(
                     "unknown key server.store.debounse (did you mean debounce?)");
             failure("admin: {metrics: {enable: true}}").hasMessageStartingWith(

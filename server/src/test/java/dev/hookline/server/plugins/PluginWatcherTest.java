@@ -416,6 +416,12 @@ class PluginWatcherTest {
         }
         try (Stream<Path> files = Files.walk(staging)) {
             return files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals(".lock")).toList();
+        } catch (java.io.UncheckedIOException e) {
+            // The host deleted a staged copy while the walk listed it: look again.
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                return stagedFiles(staging);
+            }
+            throw e;
         }
     }
 }

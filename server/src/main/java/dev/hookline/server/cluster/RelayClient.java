@@ -1,0 +1,277 @@
+package dev.hookline.server.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hookline.api.Operation;
+import dev.hookline.api.Origin;
+import dev.hookline.api.Reject;
+import dev.hookline.server.documents.DocumentElsewhere;
+import dev.hookline.server.protocol.Codes;
+import dev.hookline.server.protocol.Json;
+import dev.hookline.server.protocol.Outbound;
+import dev.hookline.server.session.DocumentLink;
+import dev.hookline.server.session.DocumentSession;
+import dev.hookline.server.session.Relay;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's side of the relay: this node's sessions on documents other nodes own. Each session
+ * gets a {@link RemoteLink} with a number of its own; its requests go to the owner's outbox, and
+ * what the owner sends for the link comes back to the session's connection.
+ *
+ * <p>Every request that waits for an answer is remembered until it has one. When the owner is
+ * seen gone, messages were lost, or the answer takes longer than {@code cluster.relayTimeout},
+ * the client gets an error for it (never silence), and the session joins its document again
+ * wherever it is now (its subscriptions resume from the version it had seen).
+ */
+final class RelayClient implements Relay {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
+
+    /** A request waiting for its answer: what to tell the client if none comes. */
+    private record Pending(long link, String owner, long deadline, CompletableFuture<Wire.Reply> reply, byte[] failure,
+                           Long requestId, String document) {
+    }
+
+    private final Function<String, Outbox> outboxes;
+    private final Predicate<String> alive;
+    private final Duration timeout;
+    private final RelayCounters counters;
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentMap<Long, RemoteLink> links = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Long, Pending> pending = new ConcurrentHashMap<>();
+
+    RelayClient(Function<String, Outbox> outboxes, Predicate<String> alive, Duration timeout, RelayCounters counters) {
+        this.outboxes = outboxes;
+        this.alive = alive;
+        this.timeout = timeout;
+        this.counters = counters;
+    }
+
+    /** @return how many sessions of this node reach documents on other nodes */
+    int size() {
+        return links.size();
+    }
+
+    @Override
+    public Joined join(String owner, DocumentSession session) {
+        if (!alive.test(owner)) {
+            throw new Reject(Codes.UNAVAILABLE, "document " + session.name() + " is owned by node " + owner
+                    + ", which is not answering; its lease expires soon, try again");
+        }
+        RemoteLink link = new RemoteLink(ids.incrementAndGet(), owner, session);
+        links.put(link.id, link);
+        long corr = ids.incrementAndGet();
+        CompletableFuture<Wire.Reply> answer = await(corr, link, null, null);
+        link.outbox.add(new Wire.Join(corr, link.id, session.name(), session.connection().id(),
+                attributes(session.connection().attributes()), session.readOnly()));
+        Wire.Reply reply;
+        try {
+            reply = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            pending.remove(corr);
+            drop(link);
+            throw new Reject(Codes.UNAVAILABLE, "document " + session.name() + " could not be opened on node " + owner
+                    + ": " + (e instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms"
+                    : e.getCause().getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.remove(corr);
+            drop(link);
+            throw new Reject(Codes.UNAVAILABLE, "interrupted");
+        }
+        switch (reply.status()) {
+            case OK -> {
+                return new Joined(link, reply.number());
+            }
+            case ELSEWHERE -> {
+                links.remove(link.id);
+                throw new DocumentElsewhere(session.name(), reply.text());
+            }
+            default -> {
+                links.remove(link.id);
+                throw new Reject((int) reply.number(), reply.text());
+            }
+        }
+    }
+
+    /** Leaves the link's document on its owner and forgets the link. */
+    private void drop(RemoteLink link) {
+        if (links.remove(link.id) != null) {
+            link.outbox.add(new Wire.Leave(link.id));
+        }
+    }
+
+    private CompletableFuture<Wire.Reply> await(long corr, RemoteLink link, Long requestId, byte[] failure) {
+        CompletableFuture<Wire.Reply> reply = new CompletableFuture<>();
+        pending.put(corr, new Pending(link.id, link.owner, System.nanoTime() + timeout.toNanos(), reply, failure,
+                requestId, link.session.name()));
+        return reply;
+    }
+
+    /** Handles what an owner sent (on the receiving lane of that owner, in order). */
+    void handle(String owner, Wire.Item item) {
+        switch (item) {
+            case Wire.Deliver deliver -> {
+                RemoteLink link = links.get(deliver.link());
+                if (link != null) {
+                    link.session.deliver(deliver.version(), deliver.frame());
+                }
+            }
+            case Wire.Reply reply -> {
+                Pending waiting = reply.corr() == 0 ? null : pending.remove(reply.corr());
+                if (reply.frame() != null) {
+                    RemoteLink link = links.get(reply.link());
+                    if (link != null) {
+                        link.session.deliver(-1, reply.frame());
+                    }
+                }
+                if (waiting != null) {
+                    if (reply.frame() == null && waiting.failure() != null && reply.status() == Wire.Status.REJECTED) {
+                        links.computeIfPresent(reply.link(), (id, link) -> {
+                            link.session.deliver(-1, Outbound.error(waiting.requestId(), waiting.document(),
+                                    (int) reply.number(), reply.text()));
+                            return link;
+                        });
+                    }
+                    waiting.reply().complete(reply);
+                }
+            }
+            case Wire.Moved moved -> {
+                RemoteLink link = links.get(moved.link());
+                if (link != null) {
+                    failPending(p -> p.link() == link.id, "its document moved to another node");
+                    links.remove(link.id, link);
+                    link.session.documentMoved(link.session.name());
+                }
+            }
+            default -> log.warn("Node {} sent an item only a client's node sends: {}", owner, item.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The owner is gone, or messages between us were lost: every request waiting on it gets an
+     * error, and every session on its documents joins again wherever they are now.
+     */
+    void ownerLost(String owner, String why) {
+        failPending(p -> p.owner().equals(owner), why);
+        List<RemoteLink> moved = links.values().stream().filter(l -> l.owner.equals(owner)).toList();
+        for (RemoteLink link : moved) {
+            drop(link);
+            link.session.documentMoved(link.session.name());
+        }
+        if (!moved.isEmpty()) {
+            log.warn("{} session(s) on documents of node {} re-attach elsewhere: {}", moved.size(), owner, why);
+        }
+    }
+
+    /** Answers the requests that waited longer than the relay timeout. */
+    void expire() {
+        long now = System.nanoTime();
+        failPending(p -> now - p.deadline() > 0, "no answer from the document's owner within "
+                + timeout.toMillis() + " ms (cluster.relayTimeout); it may or may not have been applied");
+    }
+
+    private void failPending(Predicate<Pending> which, String why) {
+        for (Map.Entry<Long, Pending> entry : List.copyOf(pending.entrySet())) {
+            Pending p = entry.getValue();
+            if (which.test(p) && pending.remove(entry.getKey(), p)) {
+                counters.requestsFailed.increment();
+                RemoteLink link = links.get(p.link());
+                if (p.failure() != null && link != null) {
+                    link.session.deliver(-1, Outbound.error(p.requestId(), p.document(), Codes.UNAVAILABLE,
+                            "request " + p.requestId() + " on document " + p.document() + " was not answered: " + why));
+                } else if (p.failure() != null) {
+                    // The link is gone already (moved): the session's connection still gets the answer.
+                    log.debug("Request {} on {} failed after its link moved: {}", p.requestId(), p.document(), why);
+                }
+                p.reply().completeExceptionally(new Reject(Codes.UNAVAILABLE, why));
+            }
+        }
+    }
+
+    private static JsonNode attributes(Map<String, Object> attributes) {
+        try {
+            return Json.MAPPER.valueToTree(attributes);
+        } catch (IllegalArgumentException e) {
+            return Json.object(); // attributes that are no JSON stay on this node
+        }
+    }
+
+    /** A session of this node on a document another node owns. */
+    private final class RemoteLink implements DocumentLink {
+
+        private final long id;
+        private final String owner;
+        private final DocumentSession session;
+        private final Outbox outbox;
+
+        RemoteLink(long id, String owner, DocumentSession session) {
+            this.id = id;
+            this.owner = owner;
+            this.session = session;
+            this.outbox = outboxes.apply(owner);
+        }
+
+        /** A correlation id for a request the client waits for, remembered until answered; 0 if none waits. */
+        private long track(Long requestId) {
+            if (requestId == null) {
+                return 0;
+            }
+            long corr = ids.incrementAndGet();
+            await(corr, this, requestId, new byte[0]);
+            return corr;
+        }
+
+        @Override
+        public void subscribe(long subscription, String path, boolean keys, long since, boolean resumed) {
+            outbox.add(new Wire.Subscribe(resumed ? 0 : track(subscription), id, subscription, path, keys, since, resumed));
+        }
+
+        @Override
+        public void unsubscribe(long subscription) {
+            long corr = ids.incrementAndGet();
+            CompletableFuture<Wire.Reply> answer = await(corr, this, null, null);
+            outbox.add(new Wire.Unsubscribe(corr, id, subscription));
+            try {
+                answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                pending.remove(corr); // the subscription ends with the link, wherever it is
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void write(Long requestId, Operation op, String path, JsonNode value, JsonNode meta, Origin origin) {
+            outbox.add(new Wire.Write(track(requestId), id, requestId == null ? -1 : requestId, op, path, value, meta));
+        }
+
+        @Override
+        public void presence(Long requestId, JsonNode state) {
+            outbox.add(new Wire.Presence(track(requestId), id, requestId == null ? -1 : requestId, state));
+        }
+
+        @Override
+        public void stateless(Long requestId, byte[] frame) {
+            outbox.add(new Wire.Stateless(track(requestId), id, requestId == null ? -1 : requestId, frame));
+        }
+
+        @Override
+        public void leave() {
+            drop(this);
+        }
+    }
+}
