@@ -57,7 +57,16 @@ public final class RedisClusterEngine implements ClusterEngine {
             throw new IllegalStateException("the redis cluster engine is started already");
         }
         RedisSettings settings = node.plugin().settings(RedisSettings.class);
-        connected = Connected.open(node, settings);
+        // Lettuce looks optional classes up through the context class loader, and Netty's threads
+        // (started from here) inherit it: make it the plugin's, so neither sees the server's classes.
+        Thread thread = Thread.currentThread();
+        ClassLoader callers = thread.getContextClassLoader();
+        thread.setContextClassLoader(RedisClusterEngine.class.getClassLoader());
+        try {
+            connected = Connected.open(node, settings);
+        } finally {
+            thread.setContextClassLoader(callers);
+        }
         node.plugin().logger().info("Joined the cluster over Redis at {} as node '{}' (key prefix '{}', timeout {})",
                 connected.where(), node.id(), settings.prefix(), settings.timeout());
     }
