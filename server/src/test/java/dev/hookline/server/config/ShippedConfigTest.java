@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.server.config.ConfigSchema.Section;
+import dev.hookline.server.hooks.PluginSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,13 @@ class ShippedConfigTest {
     void theShippedFileSaysExactlyWhatTheDefaultsSay() {
         assertThat(SHIPPED).isRegularFile();
         HooklineConfig shipped = ConfigLoader.load(SHIPPED, Map.of(), List.of());
-        assertThat(shipped).isEqualTo(HooklineConfig.DEFAULTS);
+        // One section says something: the bundled redis cluster engine ships disabled. The sqlite
+        // section is there, all of it commented.
+        assertThat(shipped.pluginSections()).isEqualTo(Map.of("redis", PluginSettings.DEFAULTS.withEnabled(false)));
+        assertThat(new HooklineConfig(shipped.server(), shipped.hookTimeout(), shipped.pluginsDirectory(),
+                shipped.watchPlugins(), shipped.dataDirectory(), shipped.adminToken(), shipped.metricsEnabled(), Map.of()))
+                .isEqualTo(HooklineConfig.DEFAULTS);
         assertThat(shipped.server()).isEqualTo(ServerConfig.DEFAULTS);
-        assertThat(shipped.pluginSections()).isEmpty(); // the sqlite section is there, all of it commented
     }
 
     @Test
@@ -34,6 +39,7 @@ class ShippedConfigTest {
         collectMissing("", tree, ConfigSchema.ROOT, missing);
         assertThat(missing).as("keys the shipped file does not list").isEmpty();
         assertThat(tree.path("plugin").has("sqlite")).as("the bundled plugin's section").isTrue();
+        assertThat(tree.path("plugin").has("redis")).as("the bundled cluster engine's section").isTrue();
     }
 
     @Test
@@ -41,6 +47,14 @@ class ShippedConfigTest {
         String text = Files.readString(SHIPPED);
         for (String setting : new String[] {"file:", "durability:", "asyncFlushMillis:", "synchronous:",
             "hookTimeouts:", "priority:", "enabled:", "timeout:"}) {
+            assertThat(text).containsPattern("(?m)^\\s*#\\s+" + setting);
+        }
+    }
+
+    @Test
+    void theShippedFileDocumentsTheRedisSettings() throws Exception {
+        String text = Files.readString(SHIPPED);
+        for (String setting : new String[] {"uri:", "prefix:", "timeout:"}) {
             assertThat(text).containsPattern("(?m)^\\s*#\\s+" + setting);
         }
     }
