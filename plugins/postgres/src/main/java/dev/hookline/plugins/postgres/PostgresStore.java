@@ -158,6 +158,8 @@ final class PostgresStore implements AutoCloseable {
     private volatile boolean migrated;
     /** Loads that found a damaged log and left part of it out, since the store opened. */
     private final AtomicLong damagedLoads = new AtomicLong();
+    /** Write transactions committed since the store opened (group commit: fewer than the writes). */
+    private final AtomicLong commits = new AtomicLong();
 
     /**
      * Creates the pools (they connect when first used) and starts the writer. Does not touch the
@@ -391,16 +393,7 @@ final class PostgresStore implements AutoCloseable {
         if (!writes.isEmpty()) {
             try {
                 migrate();
-                try (Connection connection = pools.writer().getConnection()) {
-                    try {
-                        refused = refusedByFences(connection, writes);
-                        writeAll(connection, writes, refused);
-                        connection.commit();
-                    } catch (SQLException | RuntimeException e) {
-                        rollbackQuietly(connection, e);
-                        throw e;
-                    }
-                }
+                refused = transaction(writes, true);
             } catch (SQLException | RuntimeException e) {
                 failed(batch, e);
                 return;
@@ -416,6 +409,34 @@ final class PostgresStore implements AutoCloseable {
                 }
             } else if (op.done() != null && !(op instanceof Close)) {
                 op.done().complete(null);
+            }
+        }
+    }
+
+    /**
+     * Writes in one transaction on the writer's connection.
+     *
+     * @param retry whether a connection that breaks before the commit is answered (one the pool
+     *              handed out while the database was away, or cut since) may be retried once on a
+     *              new one. Safe: every operation is idempotent (upserts, and deletes by version),
+     *              so even a commit whose answer was lost can be written again
+     * @return the refused operations
+     */
+    private Map<Write, Fenced> transaction(List<Write> writes, boolean retry) throws SQLException {
+        try (Connection connection = pools.writer().getConnection()) {
+            try {
+                Map<Write, Fenced> refused = refusedByFences(connection, writes);
+                writeAll(connection, writes, refused);
+                connection.commit();
+                commits.incrementAndGet();
+                return refused;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                if (retry && Failures.unavailable(e)) {
+                    log.debug("The writer's connection broke ({}); once more on a new one", e.toString());
+                    return transaction(writes, false);
+                }
+                throw e;
             }
         }
     }
@@ -602,12 +623,12 @@ final class PostgresStore implements AutoCloseable {
         }
         migrate();
         if (fence > 0) {
-            recordFence(document, fence);
+            long recorded = recordFence(document, fence, true);
+            if (recorded > fence) {
+                throw new Fenced(document, fence, recorded);
+            }
         }
-        Loaded loaded;
-        try (Connection connection = pools.readers().getConnection()) {
-            loaded = read(connection, document);
-        }
+        Loaded loaded = read(document, true);
         if (loaded != null && loaded.skipped() != null) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             submit(new SetAside(document, loaded.skipped().after(), fence, done));
@@ -615,6 +636,16 @@ final class PostgresStore implements AutoCloseable {
             damagedLoads.incrementAndGet();
         }
         return loaded;
+    }
+
+    /** @return how many write transactions committed since the store opened */
+    long commits() {
+        return commits.get();
+    }
+
+    /** @return how many operations wait for the writer now */
+    int queued() {
+        return queue.size();
     }
 
     /** @return how many loads found a damaged log and set part of it aside, since the store opened */
@@ -626,10 +657,9 @@ final class PostgresStore implements AutoCloseable {
      * Records {@code fence} as the document's token unless a greater one is recorded. The upsert
      * takes the row's lock, so it waits for writer transactions that hold it shared.
      *
-     * @throws Fenced when a greater token is recorded
+     * @return the token recorded now: {@code fence}, or the greater one found
      */
-    private void recordFence(String document, long fence) throws SQLException {
-        long recorded;
+    private long recordFence(String document, long fence, boolean retry) throws SQLException {
         try (Connection connection = pools.readers().getConnection()) {
             try (PreparedStatement upsert = connection.prepareStatement("""
                     INSERT INTO hookline_fences (document, fence) VALUES (?, ?)
@@ -638,85 +668,104 @@ final class PostgresStore implements AutoCloseable {
                     RETURNING fence""")) {
                 upsert.setString(1, document);
                 upsert.setLong(2, fence);
+                long recorded;
                 try (ResultSet rs = upsert.executeQuery()) {
                     rs.next();
                     recorded = rs.getLong(1);
                 }
                 connection.commit();
+                return recorded;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
+                if (retry && Failures.unavailable(e)) { // a broken connection: as for reads, once more
+                    return recordFence(document, fence, false);
+                }
                 throw e;
             }
         }
-        if (recorded > fence) {
-            throw new Fenced(document, fence, recorded);
+    }
+
+    /**
+     * Reads on a connection of the pool, once more on a new one when the connection breaks (one
+     * handed out while the database was away, or cut since): a read can always be repeated.
+     */
+    private Loaded read(String document, boolean retry) throws SQLException {
+        try (Connection connection = pools.readers().getConnection()) {
+            try {
+                Loaded loaded = read(connection, document);
+                connection.commit(); // ends the read transaction
+                return loaded;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                if (retry && Failures.unavailable(e)) {
+                    log.debug("A reader's connection broke ({}); once more on a new one", e.toString());
+                    return read(document, false);
+                }
+                throw e;
+            }
         }
     }
 
     private static Loaded read(Connection connection, String document) throws SQLException {
-        try {
-            // For this transaction only: nothing for the pool to reset afterwards.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            }
-            ObjectNode state = null;
-            Map<String, JsonNode> meta = null;
-            long snapshotVersion = 0;
-            boolean found = false;
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT version, state, meta FROM hookline_snapshots WHERE document = ?")) {
-                select.setString(1, document);
-                try (ResultSet rs = select.executeQuery()) {
-                    if (rs.next()) {
-                        found = true;
-                        snapshotVersion = rs.getLong(1);
-                        JsonNode tree = parse(rs.getString(2));
-                        if (!(tree instanceof ObjectNode object)) {
-                            throw new SQLDataException("the stored snapshot of " + document + " is not a JSON object");
-                        }
-                        state = object;
-                        meta = new LinkedHashMap<>();
-                        JsonNode metaTree = parse(rs.getString(3));
-                        for (Iterator<Map.Entry<String, JsonNode>> it = metaTree.properties().iterator(); it.hasNext(); ) {
-                            Map.Entry<String, JsonNode> entry = it.next();
-                            meta.put(entry.getKey(), entry.getValue());
-                        }
-                    }
-                }
-            }
-            Replay replay = new Replay(state, meta, snapshotVersion);
-            int replayed = 0;
-            Skipped skipped = null;
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT version, op, path, value, meta FROM hookline_changes
-                    WHERE document = ? AND version > ? ORDER BY version""")) {
-                select.setString(1, document);
-                select.setLong(2, snapshotVersion);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        found = true;
-                        long version = rs.getLong(1);
-                        if (skipped != null) {
-                            skipped = new Skipped(skipped.after(), skipped.first(), version, skipped.rows() + 1,
-                                    skipped.reason());
-                            continue;
-                        }
-                        String problem = version != replay.version() + 1
-                                ? "a gap: after version " + replay.version() + " comes version " + version
-                                : replayOne(replay, version, rs);
-                        if (problem == null) {
-                            replayed++;
-                        } else {
-                            skipped = new Skipped(replay.version(), version, version, 1, problem);
-                        }
-                    }
-                }
-            }
-            return found ? new Loaded(replay.root(), replay.meta(), replay.version(), snapshotVersion, replayed, skipped)
-                    : null;
-        } finally {
-            connection.commit(); // ends the read transaction
+        // For this transaction only: nothing for the pool to reset afterwards.
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         }
+        ObjectNode state = null;
+        Map<String, JsonNode> meta = null;
+        long snapshotVersion = 0;
+        boolean found = false;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT version, state, meta FROM hookline_snapshots WHERE document = ?")) {
+            select.setString(1, document);
+            try (ResultSet rs = select.executeQuery()) {
+                if (rs.next()) {
+                    found = true;
+                    snapshotVersion = rs.getLong(1);
+                    JsonNode tree = parse(rs.getString(2));
+                    if (!(tree instanceof ObjectNode object)) {
+                        throw new SQLDataException("the stored snapshot of " + document + " is not a JSON object");
+                    }
+                    state = object;
+                    meta = new LinkedHashMap<>();
+                    JsonNode metaTree = parse(rs.getString(3));
+                    for (Iterator<Map.Entry<String, JsonNode>> it = metaTree.properties().iterator(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> entry = it.next();
+                        meta.put(entry.getKey(), entry.getValue());
+                    }
+                }
+            }
+        }
+        Replay replay = new Replay(state, meta, snapshotVersion);
+        int replayed = 0;
+        Skipped skipped = null;
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT version, op, path, value, meta FROM hookline_changes
+                WHERE document = ? AND version > ? ORDER BY version""")) {
+            select.setString(1, document);
+            select.setLong(2, snapshotVersion);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    found = true;
+                    long version = rs.getLong(1);
+                    if (skipped != null) {
+                        skipped = new Skipped(skipped.after(), skipped.first(), version, skipped.rows() + 1,
+                                skipped.reason());
+                        continue;
+                    }
+                    String problem = version != replay.version() + 1
+                            ? "a gap: after version " + replay.version() + " comes version " + version
+                            : replayOne(replay, version, rs);
+                    if (problem == null) {
+                        replayed++;
+                    } else {
+                        skipped = new Skipped(replay.version(), version, version, 1, problem);
+                    }
+                }
+            }
+        }
+        return found ? new Loaded(replay.root(), replay.meta(), replay.version(), snapshotVersion, replayed, skipped)
+                : null;
     }
 
     /**
