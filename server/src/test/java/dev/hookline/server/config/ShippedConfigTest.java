@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.server.config.ConfigSchema.Section;
+import dev.hookline.server.hooks.PluginSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,14 @@ class ShippedConfigTest {
     void theShippedFileSaysExactlyWhatTheDefaultsSay() {
         assertThat(SHIPPED).isRegularFile();
         HooklineConfig shipped = ConfigLoader.load(SHIPPED, Map.of(), List.of());
-        assertThat(shipped).isEqualTo(HooklineConfig.DEFAULTS);
         assertThat(shipped.server()).isEqualTo(ServerConfig.DEFAULTS);
-        assertThat(shipped.pluginSections()).isEmpty(); // the sqlite section is there, all of it commented
+        // The sqlite section is there, all of it commented; the one thing the file sets is that
+        // the bundled postgres plugin is disabled (its url has no default).
+        assertThat(shipped.pluginSections()).containsOnlyKeys("postgres");
+        assertThat(shipped.pluginSections().get("postgres")).isEqualTo(PluginSettings.DEFAULTS.withEnabled(false));
+        HooklineConfig withPostgresEnabled = ConfigLoader.load(SHIPPED, Map.of(),
+                List.of(new ConfigLoader.Override("plugin.postgres.enabled", "true", "--set")));
+        assertThat(withPostgresEnabled).isEqualTo(HooklineConfig.DEFAULTS);
     }
 
     @Test
@@ -34,6 +40,7 @@ class ShippedConfigTest {
         collectMissing("", tree, ConfigSchema.ROOT, missing);
         assertThat(missing).as("keys the shipped file does not list").isEmpty();
         assertThat(tree.path("plugin").has("sqlite")).as("the bundled plugin's section").isTrue();
+        assertThat(tree.path("plugin").has("postgres")).as("the bundled postgres plugin's section").isTrue();
     }
 
     @Test
@@ -42,6 +49,16 @@ class ShippedConfigTest {
         for (String setting : new String[] {"file:", "durability:", "asyncFlushMillis:", "synchronous:",
             "hookTimeouts:", "priority:", "enabled:", "timeout:"}) {
             assertThat(text).containsPattern("(?m)^\\s*#\\s+" + setting);
+        }
+    }
+
+    @Test
+    void theShippedFileDocumentsThePostgresSettings() throws Exception {
+        String text = Files.readString(SHIPPED);
+        int postgres = text.indexOf("\n  postgres:");
+        assertThat(postgres).isPositive();
+        for (String setting : new String[] {"url:", "durability:", "asyncFlushMillis:", "poolSize:", "schema:"}) {
+            assertThat(text.substring(postgres)).containsPattern("(?m)^\\s*#\\s+" + setting);
         }
     }
 
