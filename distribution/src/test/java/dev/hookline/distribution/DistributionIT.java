@@ -98,6 +98,8 @@ class DistributionIT {
         start();
 
         assertThat(log()).contains("sqlite").contains("logger");
+        // Shipped disabled (conf/hookline.yaml): loaded, not started, no database needed.
+        assertThat(log()).contains("Plugin 'postgres'").contains("is disabled by configuration");
         HttpResponse<String> metrics = get("/metrics", null);
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("hookline_");
@@ -105,7 +107,7 @@ class DistributionIT {
         assertThat(get("/admin/plugins", "wrong").statusCode()).isEqualTo(401);
         HttpResponse<String> plugins = get("/admin/plugins", TOKEN);
         assertThat(plugins.statusCode()).isEqualTo(200);
-        assertThat(plugins.body()).contains("\"sqlite\"").contains("\"logger\"");
+        assertThat(plugins.body()).contains("\"sqlite\"").contains("\"logger\"").contains("\"postgres\"");
         assertThat(get("/admin/hooks", TOKEN).statusCode()).isEqualTo(200);
     }
 

@@ -23,13 +23,15 @@ class ShippedConfigTest {
     void theShippedFileSaysExactlyWhatTheDefaultsSay() {
         assertThat(SHIPPED).isRegularFile();
         HooklineConfig shipped = ConfigLoader.load(SHIPPED, Map.of(), List.of());
-        // One section says something: the bundled redis cluster engine ships disabled. The sqlite
-        // section is there, all of it commented.
-        assertThat(shipped.pluginSections()).isEqualTo(Map.of("redis", PluginSettings.DEFAULTS.withEnabled(false)));
-        assertThat(new HooklineConfig(shipped.server(), shipped.hookTimeout(), shipped.pluginsDirectory(),
-                shipped.watchPlugins(), shipped.dataDirectory(), shipped.adminToken(), shipped.metricsEnabled(), Map.of()))
-                .isEqualTo(HooklineConfig.DEFAULTS);
         assertThat(shipped.server()).isEqualTo(ServerConfig.DEFAULTS);
+        // The sqlite section is there, all of it commented; the file sets only that the bundled
+        // redis cluster engine and postgres storage plugins are disabled.
+        assertThat(shipped.pluginSections()).isEqualTo(Map.of("redis", PluginSettings.DEFAULTS.withEnabled(false),
+                "postgres", PluginSettings.DEFAULTS.withEnabled(false)));
+        HooklineConfig bothEnabled = ConfigLoader.load(SHIPPED, Map.of(),
+                List.of(new ConfigLoader.Override("plugin.postgres.enabled", "true", "--set"),
+                        new ConfigLoader.Override("plugin.redis.enabled", "true", "--set")));
+        assertThat(bothEnabled).isEqualTo(HooklineConfig.DEFAULTS);
     }
 
     @Test
@@ -40,6 +42,7 @@ class ShippedConfigTest {
         assertThat(missing).as("keys the shipped file does not list").isEmpty();
         assertThat(tree.path("plugin").has("sqlite")).as("the bundled plugin's section").isTrue();
         assertThat(tree.path("plugin").has("redis")).as("the bundled cluster engine's section").isTrue();
+        assertThat(tree.path("plugin").has("postgres")).as("the bundled postgres plugin's section").isTrue();
     }
 
     @Test
@@ -54,8 +57,20 @@ class ShippedConfigTest {
     @Test
     void theShippedFileDocumentsTheRedisSettings() throws Exception {
         String text = Files.readString(SHIPPED);
+        int redis = text.indexOf("\n  redis:");
+        assertThat(redis).isPositive();
         for (String setting : new String[] {"uri:", "prefix:", "timeout:"}) {
-            assertThat(text).containsPattern("(?m)^\\s*#\\s+" + setting);
+            assertThat(text.substring(redis)).containsPattern("(?m)^\\s*#\\s+" + setting);
+        }
+    }
+
+    @Test
+    void theShippedFileDocumentsThePostgresSettings() throws Exception {
+        String text = Files.readString(SHIPPED);
+        int postgres = text.indexOf("\n  postgres:");
+        assertThat(postgres).isPositive();
+        for (String setting : new String[] {"url:", "durability:", "asyncFlushMillis:", "poolSize:", "schema:"}) {
+            assertThat(text.substring(postgres)).containsPattern("(?m)^\\s*#\\s+" + setting);
         }
     }
 
