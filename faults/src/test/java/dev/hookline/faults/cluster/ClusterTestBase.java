@@ -31,7 +31,18 @@ abstract class ClusterTestBase {
     Writer writer(Node node, String name, String doc, int window, int count) {
         JsonClient client = client(node, name);
         client.ack(client.open(doc), "open " + doc);
-        return new Writer(name, client, doc, window).start(count);
+        return new Writer(name, client, doc, window, Writer.PACE_MILLIS).start(count);
+    }
+
+    /**
+     * A write every 100 ms whatever happened to the previous ones (up to 200 in flight): the
+     * first ack of a write sent after a node died says when the document was served again, even
+     * while the ordinary writers' windows are full of requests waiting for a dead owner.
+     */
+    Writer probe(Node node, String name, String doc) {
+        JsonClient client = client(node, name);
+        client.ack(client.open(doc), "open " + doc);
+        return new Writer(name, client, doc, 200, 100).start(100_000);
     }
 
     @AfterEach

@@ -24,10 +24,17 @@ final class Writer {
     record Ack(String writer, String path, JsonNode value, long version, long sentNanos, long ackNanos) {
     }
 
+    /**
+     * The usual pause after each write: a writer runs at most ~100 writes a second, so a test of
+     * some seconds makes documents of thousands of keys, not of a hundred thousand on a fast node.
+     */
+    static final long PACE_MILLIS = 10;
+
     private final String name;
     private final JsonClient client;
     private final String doc;
     private final int window;
+    private final long paceMillis;
     private final List<Ack> acks = new ArrayList<>();
     private final Map<Integer, Integer> errorCodes = new ConcurrentHashMap<>();
     private final List<JsonNode> errors = new ArrayList<>();
@@ -41,12 +48,15 @@ final class Writer {
     /**
      * @param name also the first segment of every path it writes (unique in the test)
      * @param client a client that has {@code doc} open
+     * @param window writes in flight at most
+     * @param paceMillis pause after each write
      */
-    Writer(String name, JsonClient client, String doc, int window) {
+    Writer(String name, JsonClient client, String doc, int window, long paceMillis) {
         this.name = name;
         this.client = client;
         this.doc = doc;
         this.window = window;
+        this.paceMillis = paceMillis;
     }
 
     String name() {
@@ -73,6 +83,7 @@ final class Writer {
                         Thread.sleep(20); // after a refusal (4503 during a takeover, say): no busy loop
                     }
                     write(i);
+                    Thread.sleep(paceMillis);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
