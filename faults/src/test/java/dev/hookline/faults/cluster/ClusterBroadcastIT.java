@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three nodes sharing documents, nobody killed: every subscriber on every node sees one sequence
@@ -22,24 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tests (none of them stops a node).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClusterBroadcastIT extends ClusterTestBase {
-
-    @TempDir
-    static Path dir;
-
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ClusterHarness.start(dir, 3, new Redis(6379));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class ClusterBroadcastIT extends SharedClusterTestBase {
 
     @Test
     void everySubscriberSeesOneSequenceAndEveryAckIsInIt() throws Exception {

@@ -3,17 +3,13 @@ package dev.hookline.faults.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nodes dying or freezing under acknowledged writes: SIGKILL of a document's owner, SIGKILL of a
@@ -22,34 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
  * ends with every acknowledged write on every node.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class ClusterFailoverIT extends ClusterTestBase {
+class ClusterFailoverIT extends SharedClusterTestBase {
 
     private static final int WINDOW = 4;
     private static final int MANY = 100_000; // writers run until stopped
-
-    @TempDir
-    static Path dir;
-
-    static ClusterHarness cluster;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = ClusterHarness.start(dir, 3, new Redis(6379));
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void allNodesUp() throws Exception {
         cluster.startAll();
     }
 
-    /** The node that opens a document first claims it: the owner is whoever a test wants. */
+    /**
+     * Opens {@code doc} on {@code node} first (which presumably claims it) and returns whoever
+     * holds the lease then: the tests harm that node, whichever it is.
+     */
     private Node ownedBy(Node node, String doc) throws InterruptedException {
         JsonClient opener = client(node, "opener");
         opener.ack(opener.open(doc), "open " + doc);
@@ -66,6 +48,31 @@ class ClusterFailoverIT extends ClusterTestBase {
             }
         }
         return writers;
+    }
+
+    /**
+     * Load on a document around the node a test is about to harm ({@code target}): a root
+     * subscriber on every node, two writers on every node, and a probe on each of the others.
+     */
+    private record Traffic(List<Subscriber> watching, Subscriber onTarget, List<Writer> fromOthers,
+            List<Writer> fromTarget, List<Writer> all) {
+    }
+
+    /** Starts the traffic and waits until {@code acks} writes were acknowledged. */
+    private Traffic traffic(String doc, Node target, int acks) throws InterruptedException {
+        List<Node> others = cluster.others(target);
+        List<Subscriber> watching = new ArrayList<>();
+        for (Node node : others) {
+            watching.add(subscriber(node, "watcher", doc));
+        }
+        Subscriber onTarget = subscriber(target, "watcher", doc);
+        List<Writer> fromOthers = writersOn(others, doc);
+        others.forEach(node -> fromOthers.add(probe(node, node.id() + "probe", doc)));
+        List<Writer> fromTarget = writersOn(List.of(target), doc);
+        List<Writer> all = new ArrayList<>(fromOthers);
+        all.addAll(fromTarget);
+        awaitAcks(all, acks);
+        return new Traffic(watching, onTarget, fromOthers, fromTarget, all);
     }
 
     private static void awaitAcks(List<Writer> writers, int atLeast) throws InterruptedException {
@@ -117,17 +124,11 @@ class ClusterFailoverIT extends ClusterTestBase {
         String doc = cluster.document("owner-killed");
         Node owner = ownedBy(cluster.node(1), doc);
         List<Node> survivors = cluster.others(owner);
-        List<Subscriber> watching = new ArrayList<>();
-        for (Node node : survivors) {
-            watching.add(subscriber(node, "watcher", doc));
-        }
-        Subscriber stranded = subscriber(owner, "stranded", doc);
-        List<Writer> onSurvivors = writersOn(survivors, doc);
-        survivors.forEach(node -> onSurvivors.add(probe(node, node.id() + "probe", doc)));
-        List<Writer> onOwner = writersOn(List.of(owner), doc);
-        List<Writer> all = new ArrayList<>(onSurvivors);
-        all.addAll(onOwner);
-        awaitAcks(all, 200);
+        Traffic traffic = traffic(doc, owner, 200);
+        List<Subscriber> watching = traffic.watching();
+        Subscriber stranded = traffic.onTarget();
+        List<Writer> onSurvivors = traffic.fromOthers();
+        List<Writer> all = traffic.all();
 
         long killedAt = System.nanoTime();
         owner.kill();
@@ -227,17 +228,11 @@ class ClusterFailoverIT extends ClusterTestBase {
         Node owner = ownedBy(cluster.node(2), doc);
         Node victim = cluster.others(owner).get(1);
         List<Node> survivors = cluster.others(victim);
-        List<Subscriber> watching = new ArrayList<>();
-        for (Node node : survivors) {
-            watching.add(subscriber(node, "watcher", doc));
-        }
-        Subscriber stranded = subscriber(victim, "stranded", doc);
-        List<Writer> onSurvivors = writersOn(survivors, doc);
-        survivors.forEach(node -> onSurvivors.add(probe(node, node.id() + "probe", doc)));
-        List<Writer> onVictim = writersOn(List.of(victim), doc);
-        List<Writer> all = new ArrayList<>(onSurvivors);
-        all.addAll(onVictim);
-        awaitAcks(all, 150);
+        Traffic traffic = traffic(doc, victim, 150);
+        List<Subscriber> watching = traffic.watching();
+        Subscriber stranded = traffic.onTarget();
+        List<Writer> onSurvivors = traffic.fromOthers();
+        List<Writer> all = traffic.all();
 
         victim.kill();
         long seen = stranded.mirror().version();
@@ -268,17 +263,12 @@ class ClusterFailoverIT extends ClusterTestBase {
     void aFrozenOwnerAcknowledgesAndStoresNothingAfterItsLeaseWasTaken() throws Exception {
         String doc = cluster.document("owner-frozen");
         Node owner = ownedBy(cluster.node(3), doc);
-        List<Node> others = cluster.others(owner);
-        List<Subscriber> watching = new ArrayList<>();
-        for (Node node : cluster.nodes()) {
-            watching.add(subscriber(node, "watcher", doc));
-        }
-        List<Writer> onOthers = writersOn(others, doc);
-        others.forEach(node -> onOthers.add(probe(node, node.id() + "probe", doc)));
-        List<Writer> onOwner = writersOn(List.of(owner), doc);
-        List<Writer> all = new ArrayList<>(onOthers);
-        all.addAll(onOwner);
-        awaitAcks(all, 150);
+        Traffic traffic = traffic(doc, owner, 150);
+        List<Subscriber> watching = new ArrayList<>(traffic.watching());
+        watching.add(traffic.onTarget());
+        List<Writer> onOthers = traffic.fromOthers();
+        List<Writer> onOwner = traffic.fromTarget();
+        List<Writer> all = traffic.all();
 
         long frozenAt = System.nanoTime();
         owner.pause();
@@ -310,6 +300,6 @@ class ClusterFailoverIT extends ClusterTestBase {
         log("frozen owner: %d acknowledged writes (%d by the frozen node's clients, errors there %s), all in the new owner's "
                         + "document and in PostgreSQL; resets of the frozen node's watcher: %d",
                 acks.size(), Checks.acks(onOwner).size(), onOwner.stream().map(Writer::errorCodes).toList(),
-                watching.get(cluster.nodes().indexOf(owner)).mirror().resets());
+                traffic.onTarget().mirror().resets());
     }
 }
