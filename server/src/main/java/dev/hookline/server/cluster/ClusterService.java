@@ -58,6 +58,8 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
     private volatile boolean started;
     private volatile boolean connected;
     private volatile boolean closed;
+    /** Until when ({@link System#nanoTime}) no node is declared gone: just after the cluster service came back. */
+    private volatile long graceUntil = System.nanoTime();
     private Thread ticker;
 
     /**
@@ -128,6 +130,11 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
         Set<String> now;
         try {
             now = Set.copyOf(engine.heartbeat(config.leaseTtl()));
+            if (!connected) {
+                // Back after an outage: the others have not all announced themselves again yet
+                // (a restarted Redis starts empty). Nobody is declared gone for one lease time.
+                graceUntil = System.nanoTime() + config.leaseTtl().toNanos();
+            }
             connected = true;
         } catch (Exception e) {
             if (connected) {
@@ -137,6 +144,11 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
             return;
         }
         Set<String> before = nodes;
+        if (System.nanoTime() - graceUntil < 0) {
+            java.util.Set<String> union = new java.util.HashSet<>(now);
+            union.addAll(before);
+            now = Set.copyOf(union);
+        }
         nodes = now;
         for (String node : before) {
             if (!now.contains(node)) {
@@ -153,7 +165,9 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
 
     private void nodeGone(String node, String why) {
         client.ownerLost(node, why);
-        host.dropNode(node, false);
+        // Told anyway: a node only seen gone (its heartbeats were late) would otherwise keep
+        // sessions it believes attached here. A node really gone loses the message, harmlessly.
+        host.dropNode(node);
         senders.remove(node);
     }
 
@@ -189,7 +203,7 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
                 + "re-attach, and other nodes' clients join this node's documents again");
         for (String node : Set.copyOf(outboxes.keySet())) {
             client.ownerLost(node, "messages may have been lost while the cluster service was unreachable");
-            host.dropNode(node, true);
+            host.dropNode(node);
             senders.remove(node);
         }
     }
@@ -229,14 +243,14 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
             if (sender.incarnation != 0) {
                 log.info("Node '{}' restarted", from);
                 client.ownerLost(from, "node " + from + " restarted");
-                host.dropNode(from, false);
+                host.dropNode(from);
             }
             sender.incarnation = message.incarnation();
         } else if (message.sequence() != sender.sequence + 1) {
             counters.gaps.increment();
             log.warn("Lost {} relay message(s) from node '{}'", message.sequence() - sender.sequence - 1, from);
             client.ownerLost(from, "messages from node " + from + " were lost");
-            host.dropNode(from, true);
+            host.dropNode(from);
         }
         sender.sequence = message.sequence();
     }

@@ -111,26 +111,22 @@ final class RelayHost {
     }
 
     /**
-     * Every member from {@code node} leaves its document: the node is gone, restarted, or lost
-     * messages to this one (it joins again by itself when it is alive).
-     *
-     * @param tell whether to tell the node's relay that its links moved (it is alive, and lost messages)
+     * Every member from {@code node} leaves its document, and the node is told so: it is gone,
+     * restarted, or lost messages to or from this one. If it is alive its sessions join again.
      */
-    void dropNode(String node, boolean tell) {
+    void dropNode(String node) {
         List<Map.Entry<Key, RemoteMember>> gone = members.entrySet().stream()
                 .filter(e -> e.getKey().node().equals(node)).toList();
         for (Map.Entry<Key, RemoteMember> entry : gone) {
             if (members.remove(entry.getKey(), entry.getValue())) {
                 RemoteMember member = entry.getValue();
                 member.lane.submit(member::leave);
-                if (tell) {
-                    member.outbox.add(new Wire.Moved(member.link));
-                }
+                member.outbox.add(new Wire.Moved(member.link));
             }
         }
         if (!gone.isEmpty()) {
-            log.info("{} member(s) from node {} left their documents{}", gone.size(), node,
-                    tell ? " (messages were lost: they join again)" : " (the node is gone)");
+            log.info("{} member(s) from node {} left their documents (they join again if the node is alive)",
+                    gone.size(), node);
         }
     }
 

@@ -189,7 +189,15 @@ public final class LiveDocument {
     void load(Runnable onFailure) {
         try {
             // Owned first: a node that cannot take the document must not load it (nor ever store it).
-            fence = ownership.claim(name);
+            try {
+                fence = ownership.claim(name);
+            } catch (Reject unowned) {
+                // Owned elsewhere, or ownership cannot be decided now: not a failure of this document.
+                status = Status.FAILED;
+                onFailure.run();
+                loaded.completeExceptionally(unowned);
+                return;
+            }
             // One snapshot: the storage the document is loaded from is the one it is bound to.
             Chains chains = engine.chains();
             HookChain<StoreDocument> storeChain = chains.of(Hooks.ON_STORE_DOCUMENT);
@@ -212,11 +220,6 @@ public final class LiveDocument {
             status = Status.LIVE;
             run(Hooks.AFTER_LOAD_DOCUMENT, new DocumentLoaded(name, state.version()), null);
             loaded.complete(this);
-        } catch (DocumentElsewhere elsewhere) {
-            status = Status.FAILED;
-            state = null;
-            onFailure.run();
-            loaded.completeExceptionally(elsewhere); // not a failure: the opens go to the owner
         } catch (Reject reject) {
             // The document is not created: nothing can ever store an empty state over real data.
             status = Status.FAILED;

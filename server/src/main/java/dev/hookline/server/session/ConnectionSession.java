@@ -328,7 +328,7 @@ public final class ConnectionSession {
      * session was authorised), and re-attaches its subscriptions from the version the client has
      * seen: they go on with what they missed, or get a snapshot marked as a reset. Requests for
      * the document are refused with 4503 meanwhile. While the document cannot be reached (its
-     * lease has not expired yet, the cluster service is down) it tries again every half second,
+     * lease has not expired yet, the cluster service is down) it tries again every quarter second,
      * for 30 s; then, or at once for a refusal that will not pass, the client gets a
      * {@code closed} frame for the document.
      */
@@ -344,7 +344,7 @@ public final class ConnectionSession {
             if (reject.code() == Codes.UNAVAILABLE && System.nanoTime() - movingSince < REATTACH_FOR_NANOS) {
                 Thread.ofVirtual().start(() -> {
                     try {
-                        Thread.sleep(500);
+                        Thread.sleep(250);
                     } catch (InterruptedException e) {
                         return;
                     }
