@@ -325,13 +325,9 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
      * and their leases are released, so another node takes them over at once.
      */
     public void leave() {
-        Map<String, Long> owned = leases.tokens();
-        for (Map.Entry<String, Long> entry : owned.entrySet()) {
-            documents.evict(entry.getKey());
-            leases.released(entry.getKey(), entry.getValue());
-        }
-        if (!owned.isEmpty()) {
-            log.info("Handed over {} document(s) still open on other nodes", owned.size());
+        int handedOver = leases.releaseAll(documents::evict);
+        if (handedOver > 0) {
+            log.info("Handed over {} document(s) still open on other nodes", handedOver);
         }
     }
 

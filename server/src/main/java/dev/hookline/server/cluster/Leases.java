@@ -110,6 +110,30 @@ final class Leases implements Ownership {
         });
     }
 
+    /**
+     * Gives every lease up at once (shutdown, after the documents were stored): another node
+     * takes them at the next open instead of waiting for them to expire.
+     *
+     * @param dropping called for each document before its lease is given up
+     * @return how many were given up
+     */
+    int releaseAll(Consumer<String> dropping) {
+        int released = 0;
+        for (Map.Entry<String, Lease> entry : List.copyOf(held.entrySet())) {
+            if (!held.remove(entry.getKey(), entry.getValue())) {
+                continue;
+            }
+            dropping.accept(entry.getKey());
+            released++;
+            try {
+                engine.release(entry.getKey(), entry.getValue().token());
+            } catch (Exception e) {
+                log.debug("Releasing the lease of '{}' failed (it expires by itself): {}", entry.getKey(), e.toString());
+            }
+        }
+        return released;
+    }
+
     /** @return how many documents this node owns now */
     int size() {
         return held.size();

@@ -31,6 +31,8 @@ final class Outbox {
     private final AtomicBoolean draining = new AtomicBoolean();
     /** The sequence number of the last message sent; drain only (one at a time). */
     private long sequence;
+    /** Messages lost since the last one that went out; drain only. One warning per outage, not one per message. */
+    private long lostInARow;
 
     Outbox(String node, long incarnation, ClusterEngine engine, Executor executor, RelayCounters counters) {
         this.node = node;
@@ -75,11 +77,17 @@ final class Outbox {
         try {
             engine.send(node, message);
             counters.sent(items.size(), message.length);
+            if (lostInARow > 0) {
+                log.info("Relay messages to node {} go out again ({} lost before)", node, lostInARow);
+                lostInARow = 0;
+            }
         } catch (Exception e) {
             // Lost: the receiver sees the gap in sequence numbers, and what waited on these items
             // is answered by the timeout or when the node is seen gone.
             counters.sendFailed();
-            log.warn("Relay message to node {} ({} item(s)) could not be sent: {}", node, items.size(), e.toString());
+            if (lostInARow++ == 0) {
+                log.warn("Relay messages to node {} cannot be sent ({} item(s) lost): {}", node, items.size(), e.toString());
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 final class Failures {
 
     /** SQLSTATEs of "not now": the server is shutting down, starting, or has no connection slot left. */
-    private static final Set<String> NOT_NOW = Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01");
+    private static final Set<String> NOT_NOW = Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01", "55P03");
 
     /** The SQLSTATE of our own "the storage is closed" (connection_does_not_exist). */
     static final String CLOSED = "08003";

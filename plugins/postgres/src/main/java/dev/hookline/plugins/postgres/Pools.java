@@ -64,6 +64,9 @@ final class Pools implements AutoCloseable {
         return source;
     }
 
+    /** How long a session of this plugin may sit idle inside a transaction before PostgreSQL ends it. */
+    static final String IDLE_IN_TRANSACTION = "2s";
+
     private static HikariDataSource pool(PGSimpleDataSource source, String name, int size, String schema) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(source);
@@ -72,6 +75,11 @@ final class Pools implements AutoCloseable {
         config.setMinimumIdle(Math.min(1, size));
         config.setAutoCommit(false);
         config.setSchema(schema);
+        // A node frozen in the middle of a transaction (a long pause, SIGSTOP) would hold its row
+        // locks for as long as it is frozen, and the node that takes its documents over would wait
+        // for them: PostgreSQL ends such a session after a short idle time inside a transaction,
+        // which this plugin's transactions never have (their statements follow each other at once).
+        config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION + "'");
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT.toMillis() - 250));
         // -1: the pool starts even when the database is down, and connects when asked.

@@ -653,6 +653,9 @@ final class PostgresStore implements AutoCloseable {
         return damagedLoads.get();
     }
 
+    /** The longest a load waits for the lock of its document's fence row. */
+    private static final String FENCE_LOCK_TIMEOUT = "3s";
+
     /**
      * Records {@code fence} as the document's token unless a greater one is recorded. The upsert
      * takes the row's lock, so it waits for writer transactions that hold it shared.
@@ -661,6 +664,11 @@ final class PostgresStore implements AutoCloseable {
      */
     private long recordFence(String document, long fence, boolean retry) throws SQLException {
         try (Connection connection = pools.readers().getConnection()) {
+            try (java.sql.Statement bound = connection.createStatement()) {
+                // A bounded wait for the row lock (a stale owner's writer may hold it): a refusal
+                // the server retries rather than a load that burns its whole hook deadline.
+                bound.execute("SET LOCAL lock_timeout = '" + FENCE_LOCK_TIMEOUT + "'");
+            }
             try (PreparedStatement upsert = connection.prepareStatement("""
                     INSERT INTO hookline_fences (document, fence) VALUES (?, ?)
                     ON CONFLICT (document) DO UPDATE SET fence = greatest(hookline_fences.fence, excluded.fence),
