@@ -41,8 +41,8 @@ final class RelayClient implements Relay {
     private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
 
     /** A request waiting for its answer: what to tell the client if none comes. */
-    private record Pending(long link, String owner, long deadline, CompletableFuture<Wire.Reply> reply, byte[] failure,
-                           Long requestId, String document) {
+    private record Pending(long link, String owner, long deadline, CompletableFuture<Wire.Reply> reply,
+                           DocumentSession client, Long requestId) {
     }
 
     private final Function<String, Outbox> outboxes;
@@ -114,10 +114,16 @@ final class RelayClient implements Relay {
         }
     }
 
-    private CompletableFuture<Wire.Reply> await(long corr, RemoteLink link, Long requestId, byte[] failure) {
+    /**
+     * Remembers a request until its answer comes.
+     *
+     * @param client the session to send an error to if none comes (a client's request), or null
+     *               (the server waits for the answer itself)
+     */
+    private CompletableFuture<Wire.Reply> await(long corr, RemoteLink link, DocumentSession client, Long requestId) {
         CompletableFuture<Wire.Reply> reply = new CompletableFuture<>();
-        pending.put(corr, new Pending(link.id, link.owner, System.nanoTime() + timeout.toNanos(), reply, failure,
-                requestId, link.session.name()));
+        pending.put(corr, new Pending(link.id, link.owner, System.nanoTime() + timeout.toNanos(), reply, client,
+                requestId));
         return reply;
     }
 
@@ -139,12 +145,9 @@ final class RelayClient implements Relay {
                     }
                 }
                 if (waiting != null) {
-                    if (reply.frame() == null && waiting.failure() != null && reply.status() == Wire.Status.REJECTED) {
-                        links.computeIfPresent(reply.link(), (id, link) -> {
-                            link.session.deliver(-1, Outbound.error(waiting.requestId(), waiting.document(),
-                                    (int) reply.number(), reply.text()));
-                            return link;
-                        });
+                    if (reply.frame() == null && waiting.client() != null && reply.status() == Wire.Status.REJECTED) {
+                        waiting.client().deliver(-1, Outbound.error(waiting.requestId(), waiting.client().name(),
+                                (int) reply.number(), reply.text()));
                     }
                     waiting.reply().complete(reply);
                 }
@@ -154,7 +157,7 @@ final class RelayClient implements Relay {
                 if (link != null) {
                     failPending(p -> p.link() == link.id, "its document moved to another node");
                     links.remove(link.id, link);
-                    link.session.documentMoved(link.session.name());
+                    link.session.moved(link);
                 }
             }
             default -> log.warn("Node {} sent an item only a client's node sends: {}", owner, item.getClass().getSimpleName());
@@ -170,7 +173,7 @@ final class RelayClient implements Relay {
         List<RemoteLink> moved = links.values().stream().filter(l -> l.owner.equals(owner)).toList();
         for (RemoteLink link : moved) {
             drop(link);
-            link.session.documentMoved(link.session.name());
+            link.session.moved(link);
         }
         if (!moved.isEmpty()) {
             log.warn("{} session(s) on documents of node {} re-attach elsewhere: {}", moved.size(), owner, why);
@@ -189,13 +192,11 @@ final class RelayClient implements Relay {
             Pending p = entry.getValue();
             if (which.test(p) && pending.remove(entry.getKey(), p)) {
                 counters.requestsFailed.increment();
-                RemoteLink link = links.get(p.link());
-                if (p.failure() != null && link != null) {
-                    link.session.deliver(-1, Outbound.error(p.requestId(), p.document(), Codes.UNAVAILABLE,
-                            "request " + p.requestId() + " on document " + p.document() + " was not answered: " + why));
-                } else if (p.failure() != null) {
-                    // The link is gone already (moved): the session's connection still gets the answer.
-                    log.debug("Request {} on {} failed after its link moved: {}", p.requestId(), p.document(), why);
+                if (p.client() != null) {
+                    // Even when the link is gone already (its document moved): the client gets an answer.
+                    p.client().deliver(-1, Outbound.error(p.requestId(), p.client().name(), Codes.UNAVAILABLE,
+                            "request " + p.requestId() + " on document " + p.client().name() + " was not answered: "
+                                    + why));
                 }
                 p.reply().completeExceptionally(new Reject(Codes.UNAVAILABLE, why));
             }
@@ -231,13 +232,32 @@ final class RelayClient implements Relay {
                 return 0;
             }
             long corr = ids.incrementAndGet();
-            await(corr, this, requestId, new byte[0]);
+            await(corr, this, session, requestId);
             return corr;
+        }
+
+        /**
+         * Sends a request of the client's, unless the link was dropped (its document moved, and the
+         * session's re-attach is queued behind this request): then it is answered with 4503 at once.
+         */
+        private void request(Long requestId, java.util.function.LongFunction<Wire.Item> item) {
+            if (links.get(id) != this) {
+                if (requestId != null) {
+                    session.deliver(-1, Outbound.error(requestId, session.name(), Codes.UNAVAILABLE, "document "
+                            + session.name() + " is moving to another node of the cluster; try again shortly"));
+                }
+                return;
+            }
+            outbox.add(item.apply(track(requestId)));
         }
 
         @Override
         public void subscribe(long subscription, String path, boolean keys, long since, boolean resumed) {
-            outbox.add(new Wire.Subscribe(resumed ? 0 : track(subscription), id, subscription, path, keys, since, resumed));
+            if (resumed) {
+                outbox.add(new Wire.Subscribe(0, id, subscription, path, keys, since, true));
+            } else {
+                request(subscription, corr -> new Wire.Subscribe(corr, id, subscription, path, keys, since, false));
+            }
         }
 
         @Override
@@ -256,17 +276,17 @@ final class RelayClient implements Relay {
 
         @Override
         public void write(Long requestId, Operation op, String path, JsonNode value, JsonNode meta, Origin origin) {
-            outbox.add(new Wire.Write(track(requestId), id, requestId == null ? -1 : requestId, op, path, value, meta));
+            request(requestId, corr -> new Wire.Write(corr, id, requestId == null ? -1 : requestId, op, path, value, meta));
         }
 
         @Override
         public void presence(Long requestId, JsonNode state) {
-            outbox.add(new Wire.Presence(track(requestId), id, requestId == null ? -1 : requestId, state));
+            request(requestId, corr -> new Wire.Presence(corr, id, requestId == null ? -1 : requestId, state));
         }
 
         @Override
         public void stateless(Long requestId, byte[] frame) {
-            outbox.add(new Wire.Stateless(track(requestId), id, requestId == null ? -1 : requestId, frame));
+            request(requestId, corr -> new Wire.Stateless(corr, id, requestId == null ? -1 : requestId, frame));
         }
 
         @Override

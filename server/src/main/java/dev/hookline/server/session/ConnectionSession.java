@@ -318,9 +318,9 @@ public final class ConnectionSession {
      * The session's document left the node that served it (its owner died or lost its
      * ownership): any thread. The session re-attaches on the connection's lane.
      */
-    private void documentMoved(DocumentSession session) {
+    private void documentMoved(DocumentSession session, DocumentLink from) {
         long since = System.nanoTime();
-        connection.lane().submit(() -> reattach(session, since));
+        connection.lane().submit(() -> reattach(session, from, since));
     }
 
     /**
@@ -332,9 +332,9 @@ public final class ConnectionSession {
      * for 30 s; then, or at once for a refusal that will not pass, the client gets a
      * {@code closed} frame for the document.
      */
-    private void reattach(DocumentSession session, long movingSince) {
-        if (sessions.get(session.name()) != session || !connection.isOpen()) {
-            return; // left, or gone, meanwhile
+    private void reattach(DocumentSession session, DocumentLink from, long movingSince) {
+        if (sessions.get(session.name()) != session || !connection.isOpen() || session.link() != from) {
+            return; // left, gone, or already re-attached (told twice) meanwhile
         }
         session.link(MOVING);
         Relay.Joined joined;
@@ -348,7 +348,7 @@ public final class ConnectionSession {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    connection.lane().submit(() -> reattach(session, movingSince));
+                    connection.lane().submit(() -> reattach(session, MOVING, movingSince));
                 });
                 return;
             }

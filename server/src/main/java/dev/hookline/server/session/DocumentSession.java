@@ -22,7 +22,7 @@ public final class DocumentSession implements Member {
     private final ClientConnection connection;
     private final String name;
     private final Consumer<byte[]> answers;
-    private final Consumer<DocumentSession> moved;
+    private final java.util.function.BiConsumer<DocumentSession, DocumentLink> moved;
     private volatile boolean readOnly;
     private volatile DocumentLink link;
     /** The last change version sent; touched on the document's lane, or the relay's delivery thread. */
@@ -37,7 +37,8 @@ public final class DocumentSession implements Member {
      */
     private final AtomicInteger subscriptions = new AtomicInteger();
 
-    DocumentSession(ClientConnection connection, String name, boolean readOnly, Consumer<DocumentSession> moved) {
+    DocumentSession(ClientConnection connection, String name, boolean readOnly,
+                    java.util.function.BiConsumer<DocumentSession, DocumentLink> moved) {
         this.connection = connection;
         this.name = name;
         this.readOnly = readOnly;
@@ -89,7 +90,12 @@ public final class DocumentSession implements Member {
 
     @Override
     public void documentMoved(String document) {
-        moved.accept(this);
+        moved.accept(this, link); // this node's document left: the session's link is the local one
+    }
+
+    /** The document that {@code from} reached left its node: the session re-attaches (any thread). */
+    public void moved(DocumentLink from) {
+        moved.accept(this, from);
     }
 
     /** @return where the session's requests and answers go: the answers reach the client as frames */
