@@ -444,12 +444,36 @@ public final class HooklineClient implements AutoCloseable {
     }
 
     private void scheduleReconnect() {
-        // Full jitter: uniform in [0, min(max, initial * 2^attempts)].
-        int exponent = Math.min(Math.max(attempts - 1, 0), 30);
-        long cap = initialDelayMs > (maxDelayMs >> exponent) ? maxDelayMs : initialDelayMs << exponent;
-        long delay = ThreadLocalRandom.current().nextLong(cap + 1);
         try {
-            reconnectTask = loop.schedule(() -> guarded(this::connect), delay, TimeUnit.MILLISECONDS);
+            reconnectTask = loop.schedule(() -> guarded(this::connect), backoff(attempts), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** Full jitter: uniform in [0, min(max, initial * 2^(tries - 1))]. */
+    private long backoff(int tries) {
+        int exponent = Math.min(Math.max(tries - 1, 0), 30);
+        long cap = initialDelayMs > (maxDelayMs >> exponent) ? maxDelayMs : initialDelayMs << exponent;
+        return ThreadLocalRandom.current().nextLong(cap + 1);
+    }
+
+    /**
+     * A document's re-open was answered 4503 (unavailable now): sends it again after the reconnect
+     * backoff, if {@code conn} is still the connection and the document still open. (A connection
+     * lost meanwhile re-opens it at its own welcome.)
+     */
+    void reopenLater(ClientDocument document, Conn conn, int tries, HooklineException why) {
+        long delay = backoff(tries);
+        log.debug("re-opening {} on {} failed ({} {}); again in {} ms", document.name(), conn.uri, why.code(),
+                why.reason(), delay);
+        try {
+            loop.schedule(() -> guarded(() -> {
+                if (conn.generation == generation && conn.welcomed && !conn.ended && !closing
+                        && documents.get(document.name()) == document) {
+                    document.sendOpen(conn);
+                }
+            }), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }

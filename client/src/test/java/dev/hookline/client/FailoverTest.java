@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.hookline.api.Connection;
 import dev.hookline.api.HookContext;
+import dev.hookline.api.Reject;
 import dev.hookline.api.ServerHooks;
 import dev.hookline.api.client.ClientHooks;
+import dev.hookline.api.payload.Authenticate;
 import dev.hookline.api.payload.Connected;
 import dev.hookline.server.Hookline;
 import dev.hookline.server.config.ServerConfig;
@@ -164,6 +166,45 @@ class FailoverTest extends ClientTestSupport {
         get(client.ready());
         assertThat(client.serverUri()).isEqualTo(only.uri());
         assertThatThrownBy(() -> HooklineClient.builder(List.of())).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * In a cluster, a client whose node died reconnects while its document is still moving to a
+     * new owner, and the re-open is answered 4503. That is "not now", not a refusal: the document
+     * stays open, the re-open is tried again, and writes made meanwhile wait for it.
+     */
+    @Test
+    void aReopenAnsweredUnavailableIsTriedAgainAndItsWritesWait() {
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger refusedOpens = new AtomicInteger();
+        start(new ServerHooks() {
+            @Override
+            public Authenticate onAuthenticate(Authenticate authenticate, HookContext context) throws Reject {
+                if (unavailable.get() > 0) {
+                    refusedOpens.incrementAndGet();
+                    throw new Reject(4503, "document " + authenticate.document() + " is moving; try again shortly");
+                }
+                return null;
+            }
+        });
+        HooklineClient client = client(countReconnects);
+        ClientDocument doc = get(client.open("d"));
+        List<HooklineException> closed = new CopyOnWriteArrayList<>();
+        doc.onClosed(closed::add);
+        get(doc.ref("a").set(IntNode.valueOf(1)));
+
+        unavailable.set(1);
+        kick(client, 4000, "test");
+        await().atMost(WAIT).until(() -> refusedOpens.get() >= 3); // retried, not given up
+        var queued = doc.ref("b").set(IntNode.valueOf(2));
+        assertThat(doc.isOpen()).isTrue();
+        assertThat(queued).isNotDone();
+
+        unavailable.set(0);
+        assertThat(get(queued)).isEqualTo(2);
+        assertThat(serverValue("d", "")).isEqualTo(json("{'a':1,'b':2}"));
+        assertThat(doc.isOpen()).isTrue();
+        assertThat(closed).isEmpty();
     }
 
     /** Closes the client's connection from the server it is on (goodbye + close frame). */
