@@ -30,6 +30,9 @@ public final class ClientDocument {
     record Queued(Pending request, String text) {
     }
 
+    /** The error code of "unavailable now, try again" (the server's 4503). */
+    static final int UNAVAILABLE = 4503;
+
     private final HooklineClient client;
     private final String name;
     volatile String token;
@@ -53,6 +56,8 @@ public final class ClientDocument {
     /** The highest version every current subscription is known to be up to date with, on this connection. */
     private long confirmed;
     private long openRequest;
+    /** Re-opens answered 4503 in a row on this connection (for the retry's backoff). */
+    private int unavailableReopens;
 
     ClientDocument(HooklineClient client, String name, String token, CompletableFuture<ClientDocument> opened) {
         this.client = client;
@@ -374,9 +379,17 @@ public final class ClientDocument {
             return;
         }
         if (failure != null) {
+            if (failure.code() == UNAVAILABLE && opened.isDone()) {
+                // A re-open the server cannot serve *now* is not a refusal: in a cluster, a client
+                // whose node died reconnects while the document is still moving to a new owner
+                // (docs/scaling.md, Failover). Try again on this connection; writes stay queued.
+                client.reopenLater(this, conn, ++unavailableReopens, failure);
+                return;
+            }
             end(failure, !opened.isDone());
             return;
         }
+        unavailableReopens = 0;
         seen(frame.path("version").asLong());
         // Resume every path, then what was written meanwhile: the server handles them in order.
         for (ValueEntry entry : List.copyOf(values.values())) {
@@ -447,6 +460,7 @@ public final class ClientDocument {
         replaying.clear();
         confirmed = 0;
         openRequest = 0;
+        unavailableReopens = 0;
     }
 
     /** A write's ack: every change up to it has arrived. */

@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
  * listeners hear nothing: no stale value is ever presented as current. Requests that were sent
  * but not answered when the socket closed fail with a {@link HooklineException} carrying the close
  * code; writes made while disconnected are queued and sent after the document is re-opened.
+ *
+ * <h2>Several servers</h2>
+ * Given several URIs (the nodes of a cluster, see {@code docs/scaling.md}), the client connects
+ * to the first, and every later connection attempt (after a lost connection or a failed attempt)
+ * goes to the next one, round the list: a client whose node died reconnects to another node by
+ * itself and resumes there as above. {@link #serverUri()} says which one it is on.
  */
 public final class HooklineClient implements AutoCloseable {
 
@@ -76,15 +82,18 @@ public final class HooklineClient implements AutoCloseable {
     /** Configures a {@link HooklineClient}. */
     public static final class Builder {
 
-        private final URI uri;
+        private final List<URI> uris;
         private final List<ClientHooks> hooks = new ArrayList<>();
         private Duration initialDelay = Duration.ofMillis(250);
         private Duration maxDelay = Duration.ofSeconds(10);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private final Map<String, String> headers = new LinkedHashMap<>();
 
-        private Builder(URI uri) {
-            this.uri = Objects.requireNonNull(uri, "uri");
+        private Builder(List<URI> uris) {
+            this.uris = List.copyOf(uris); // no nulls
+            if (uris.isEmpty()) {
+                throw new IllegalArgumentException("at least one server URI");
+            }
         }
 
         /** Registers client hooks; chains run by priority (higher first), ties in registration order. */
@@ -132,10 +141,35 @@ public final class HooklineClient implements AutoCloseable {
      * @return a builder
      */
     public static Builder builder(URI uri) {
-        return new Builder(uri);
+        return new Builder(List.of(Objects.requireNonNull(uri, "uri")));
     }
 
-    private final URI uri;
+    /**
+     * A client of several servers (the nodes of a cluster): it connects to {@code first}, and each
+     * later connection attempt goes to the next URI, round the list.
+     *
+     * @param first the server of the first connection
+     * @param more  the others, in the order they are tried after {@code first}
+     * @return a builder
+     */
+    public static Builder builder(URI first, URI... more) {
+        List<URI> uris = new ArrayList<>();
+        uris.add(Objects.requireNonNull(first, "uri"));
+        uris.addAll(List.of(more));
+        return new Builder(uris);
+    }
+
+    /**
+     * Same as {@link #builder(URI, URI...)}.
+     *
+     * @param uris the servers, first tried first; not empty
+     * @return a builder
+     */
+    public static Builder builder(List<URI> uris) {
+        return new Builder(uris);
+    }
+
+    private final Endpoints endpoints;
     final HookChain hooks;
     private final long initialDelayMs;
     private final long maxDelayMs;
@@ -157,6 +191,7 @@ public final class HooklineClient implements AutoCloseable {
     private final AtomicBoolean closeRequested = new AtomicBoolean();
     private volatile Status status = Status.CONNECTING;
     private volatile String connectionId;
+    private volatile URI serverUri;
 
     // Event thread only.
     private final Map<String, ClientDocument> documents = new LinkedHashMap<>();
@@ -168,7 +203,8 @@ public final class HooklineClient implements AutoCloseable {
     private ScheduledFuture<?> reconnectTask;
 
     private HooklineClient(Builder builder) {
-        this.uri = builder.uri;
+        this.endpoints = new Endpoints(builder.uris);
+        this.serverUri = builder.uris.get(0);
         this.hooks = new HookChain(builder.hooks);
         this.initialDelayMs = Math.max(1, builder.initialDelay.toMillis());
         this.maxDelayMs = Math.max(initialDelayMs, builder.maxDelay.toMillis());
@@ -196,6 +232,14 @@ public final class HooklineClient implements AutoCloseable {
     /** @return the connection's status */
     public Status status() {
         return status;
+    }
+
+    /**
+     * @return the server of the current connection, or of the attempt under way (the first URI
+     *         before any): with several URIs, where the client is now
+     */
+    public URI serverUri() {
+        return serverUri;
     }
 
     /** @return this connection's id as the server named it in its welcome ({@code presence} maps use it); {@code null} before */
@@ -370,7 +414,9 @@ public final class HooklineClient implements AutoCloseable {
             return;
         }
         attempts++;
-        Conn conn = new Conn(++generation);
+        URI uri = endpoints.advance();
+        serverUri = uri;
+        Conn conn = new Conn(++generation, uri);
         connecting = conn;
         setStatus(Status.CONNECTING);
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(connectTimeout);
@@ -393,17 +439,41 @@ public final class HooklineClient implements AutoCloseable {
             return;
         }
         conn.ended = true;
-        log.debug("connecting to {} failed (attempt {}): {}", uri, attempts, error.toString());
+        log.debug("connecting to {} failed (attempt {}): {}", conn.uri, attempts, error.toString());
         scheduleReconnect();
     }
 
     private void scheduleReconnect() {
-        // Full jitter: uniform in [0, min(max, initial * 2^attempts)].
-        int exponent = Math.min(Math.max(attempts - 1, 0), 30);
-        long cap = initialDelayMs > (maxDelayMs >> exponent) ? maxDelayMs : initialDelayMs << exponent;
-        long delay = ThreadLocalRandom.current().nextLong(cap + 1);
         try {
-            reconnectTask = loop.schedule(() -> guarded(this::connect), delay, TimeUnit.MILLISECONDS);
+            reconnectTask = loop.schedule(() -> guarded(this::connect), backoff(attempts), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
+        }
+    }
+
+    /** Full jitter: uniform in [0, min(max, initial * 2^(tries - 1))]. */
+    private long backoff(int tries) {
+        int exponent = Math.min(Math.max(tries - 1, 0), 30);
+        long cap = initialDelayMs > (maxDelayMs >> exponent) ? maxDelayMs : initialDelayMs << exponent;
+        return ThreadLocalRandom.current().nextLong(cap + 1);
+    }
+
+    /**
+     * A document's re-open was answered 4503 (unavailable now): sends it again after the reconnect
+     * backoff, if {@code conn} is still the connection and the document still open. (A connection
+     * lost meanwhile re-opens it at its own welcome.)
+     */
+    void reopenLater(ClientDocument document, Conn conn, int tries, HooklineException why) {
+        long delay = backoff(tries);
+        log.debug("re-opening {} on {} failed ({} {}); again in {} ms", document.name(), conn.uri, why.code(),
+                why.reason(), delay);
+        try {
+            loop.schedule(() -> guarded(() -> {
+                if (conn.generation == generation && conn.welcomed && !conn.ended && !closing
+                        && documents.get(document.name()) == document) {
+                    document.sendOpen(conn);
+                }
+            }), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
@@ -626,6 +696,7 @@ public final class HooklineClient implements AutoCloseable {
     final class Conn implements WebSocket.Listener {
 
         final int generation;
+        final URI uri;
         volatile WebSocket socket;
         volatile Outbox outbox;
         // Event thread only.
@@ -635,8 +706,9 @@ public final class HooklineClient implements AutoCloseable {
         // Listener thread only (the WebSocket calls its listener one call at a time).
         private StringBuilder partial;
 
-        Conn(int generation) {
+        Conn(int generation, URI uri) {
             this.generation = generation;
+            this.uri = uri;
         }
 
         @Override

@@ -217,8 +217,10 @@ function safely(what, fn, ...args) {
 
 /**
  * @typedef {object} HooklineOptions
- * @property {string} [url] WebSocket URL; default `ws(s)://<page host>/ws`. A path (`/ws`) is
- *   resolved against the page
+ * @property {string|string[]} [url] WebSocket URL; default `ws(s)://<page host>/ws`. A path (`/ws`) is
+ *   resolved against the page. Several URLs (the nodes of a cluster): the first connection goes
+ *   to the first, and every later attempt (after a lost connection or a failed attempt) to the
+ *   next one, round the list, so a client whose node died reconnects to another by itself
  * @property {ClientHook[]} [hooks]
  * @property {{initialDelayMs?: number, maxDelayMs?: number}} [reconnect] backoff: the n-th retry
  *   waits a random time in [0, min(maxDelayMs, initialDelayMs * 2^n)) (defaults 250 and 10000)
@@ -233,7 +235,11 @@ function safely(what, fn, ...args) {
 export class Hookline {
   /** @param {HooklineOptions} [options] */
   constructor(options = {}) {
-    this._url = options.url;
+    this._urls = Array.isArray(options.url) ? [...options.url] : [options.url];
+    if (this._urls.length === 0) throw new Error('hookline: "url" is an empty list');
+    this._nextUrl = 0; // index of the URL of the next connection attempt
+    /** The URL of the current connection, or of the attempt under way. */
+    this.url = null;
     this._WebSocket = options.WebSocket;
     this._initialDelay = options.reconnect?.initialDelayMs ?? 250;
     this._maxDelay = options.reconnect?.maxDelayMs ?? 10000;
@@ -329,8 +335,7 @@ export class Hookline {
     this._emit('status', status);
   }
 
-  _resolveUrl() {
-    const url = this._url;
+  _resolveUrl(url) {
     if (url && !url.startsWith('/')) return url;
     if (typeof location === 'undefined') throw new Error('hookline: no "url" given and no page location to derive it from');
     return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${url ?? '/ws'}`;
@@ -345,7 +350,10 @@ export class Hookline {
       if (typeof Impl !== 'function') throw new Error('hookline: no WebSocket; pass one as the "WebSocket" option');
       this._setStatus('connecting');
       this._attempts++;
-      ws = new Impl(this._resolveUrl());
+      const url = this._resolveUrl(this._urls[this._nextUrl]);
+      this._nextUrl = (this._nextUrl + 1) % this._urls.length;
+      this.url = url;
+      ws = new Impl(url);
     } catch (e) { // a bad URL or no WebSocket: retrying will not help
       this._setStatus('closed');
       this._emit('error', e);
@@ -434,10 +442,17 @@ export class Hookline {
     else notifyChain(this._hooks, 'reconnect', attempts);
     this._setStatus('open');
     if (first) this._readyResolve(this);
-    for (const doc of this._docs.values()) this._sendOpen(doc); // re-open and resume
+    for (const doc of this._docs.values()) {
+      doc._waiting ??= []; // a document's requests go once it is open again (the open may be answered 4503)
+      this._sendOpen(doc); // re-open and resume
+    }
     const outbox = this._outbox;
     this._outbox = [];
-    for (const record of outbox) this._transmit(record);
+    for (const record of outbox) {
+      const doc = this._heldBy(record);
+      if (doc) doc._waiting.push(record);
+      else this._transmit(record);
+    }
   }
 
   _onPing(frame) {
@@ -462,9 +477,18 @@ export class Hookline {
       const id = extra.id ?? this._nextId++;
       const record = { frame: { type: frame.type, id, ...frame }, kind, resolve, reject, sent: false, ...extra };
       this._pending.set(id, record);
-      if (this._welcomed) this._transmit(record);
+      const doc = this._heldBy(record);
+      if (doc) doc._waiting.push(record);
+      else if (this._welcomed) this._transmit(record);
       else this._outbox.push(record);
     });
+  }
+
+  /** The document whose re-open this request waits for, if any: its writes go once it is open. */
+  _heldBy(record) {
+    if (record.kind === 'open' || record.kind === 'sub' || record.frame.doc == null) return undefined;
+    const doc = this._docs.get(record.frame.doc);
+    return doc?._waiting ? doc : undefined;
   }
 
   _transmit(record) {
@@ -494,6 +518,7 @@ export class Hookline {
   _sendOpen(doc) {
     const opening = doc._state === 'opening';
     doc._live = true;
+    doc._openGen++;
     doc.presence._incoming = new Map();
     const frame = { type: 'open', doc: doc.name };
     if (doc._token) frame.token = doc._token;
@@ -519,6 +544,11 @@ export class Doc {
     this._token = token;
     this._state = 'opening'; // 'opening' | 'open' | 'closed'
     this._live = false; // the open frame went out on the current socket
+    this._openGen = 0; // open frames sent; a sub remembers the one it followed
+    this._unavailableGen = -1; // the last open answered 4503
+    this._waiting = null; // requests held until a re-open is acknowledged (tried again while answered 4503)
+    this._reopenTimer = null;
+    this._reopenTries = 0;
     /** The document version at the last open ack. */
     this.version = -1;
     this._subs = new Map(); // "v:path" / "k:path" → Sub
@@ -595,8 +625,14 @@ export class Doc {
     const wasOpening = this._state === 'opening';
     this._state = 'closed';
     this._live = false;
+    clearTimeout(this._reopenTimer);
     if (this._client._docs.get(this.name) === this) this._client._docs.delete(this.name);
     this._client._dropQueued(this, error);
+    for (const record of this._waiting ?? []) {
+      this._client._pending.delete(record.frame.id);
+      record.reject(error);
+    }
+    this._waiting = null;
     for (const sub of this._subs.values()) sub._failed(error, notify);
     this._subs.clear();
     this._subsById.clear();
@@ -607,17 +643,52 @@ export class Doc {
   _onOpenAnswer(ack, error, firstOpen) {
     if (this._state === 'closed') return;
     if (error) {
+      if (error.code === 4503 && !firstOpen) return this._reopenLater();
       if (firstOpen) this._opened.catch(() => {});
       this._end(error, !firstOpen);
       return;
     }
     this._state = 'open';
+    this._reopenTries = 0;
     this.version = ack.version;
     this.presence._joined();
     this._openResolve(this);
+    const waiting = this._waiting ?? [];
+    this._waiting = null;
+    for (const record of waiting) this._client._transmit(record);
+  }
+
+  /**
+   * A re-open answered 4503 ("unavailable now") is not a refusal: in a cluster, a client whose
+   * node died reconnects while its document still moves to a new owner (docs/scaling.md,
+   * Failover). The document stays open; the re-open is tried again with the reconnect backoff,
+   * and writes made meanwhile wait for it.
+   */
+  _reopenLater() {
+    const client = this._client;
+    const ws = client._ws;
+    this._live = false; // new subscriptions go with the next open
+    this._unavailableGen = this._openGen; // the subs sent with that open fail: not for good
+    this._waiting ??= [];
+    const cap = Math.min(client._maxDelay, client._initialDelay * 2 ** Math.min(this._reopenTries++, 30));
+    clearTimeout(this._reopenTimer);
+    this._reopenTimer = setTimeout(() => {
+      this._reopenTimer = null;
+      if (this._state !== 'closed' && client._ws === ws && client._welcomed && client._docs.get(this.name) === this) {
+        client._sendOpen(this);
+      }
+    }, Math.random() * cap);
   }
 
   _disconnected() {
+    clearTimeout(this._reopenTimer);
+    this._reopenTimer = null;
+    this._reopenTries = 0;
+    if (this._waiting) {
+      // held, never sent: they go with the next connection's outbox, after the re-opens
+      this._client._outbox.push(...this._waiting);
+      this._waiting = null;
+    }
     this._live = false;
     this._replay = null;
     for (const sub of this._subs.values()) sub._state = 'idle';
@@ -641,6 +712,7 @@ export class Doc {
     if (sub.keys) frame.keys = true;
     else if (sub.version >= 0) frame.since = sub.version;
     sub._state = 'pending';
+    sub._openGen = this._openGen;
     sub.id = this._client._nextId++;
     this._subsById.set(sub.id, sub);
     this._client._request(frame, 'sub', { id: sub.id, onAnswer: (ack, error) => sub._onAnswer(ack, error) }).catch(() => {});
@@ -738,6 +810,10 @@ class Sub {
 
   _onAnswer(ack, error) {
     if (this.doc._subs.get(this.key) !== this || ack.id !== this.id) return;
+    if (error && this._openGen === this.doc._unavailableGen) {
+      this._state = 'idle'; // its open was answered 4503: sent again with the next one
+      return;
+    }
     if (error) {
       this._state = 'idle'; // nothing to unsubscribe
       this.doc._dropSub(this);
