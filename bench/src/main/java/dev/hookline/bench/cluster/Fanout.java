@@ -70,11 +70,12 @@ final class Fanout {
         }
         if (o.nodes.size() > 1) {
             StringBuilder relay = new StringBuilder("  relay per change (/admin/cluster, messages sent / items sent / "
-                    + "messages received):");
+                    + "bytes sent / messages received):");
             for (String id : o.nodes) {
-                relay.append(String.format(" %s %.2f / %.2f / %.2f;", id,
+                relay.append(String.format(" %s %.2f / %.1f / %.0f / %.2f;", id,
                         delta(relayBefore, relayAfter, id, "messagesSent") / (double) changes,
                         delta(relayBefore, relayAfter, id, "itemsSent") / (double) changes,
+                        delta(relayBefore, relayAfter, id, "bytesSent") / (double) changes,
                         delta(relayBefore, relayAfter, id, "messagesReceived") / (double) changes));
             }
             System.out.println(relay + " gaps " + sum(relayAfter, "gaps") + ", send failures "
