@@ -1,6 +1,7 @@
 package dev.hookline.server.cluster;
 
 import dev.hookline.api.cluster.ClusterEngine;
+import dev.hookline.server.flow.SerialLane;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -46,8 +47,25 @@ final class Outbox {
     void add(Wire.Item item) {
         queue.add(item);
         if (draining.compareAndSet(false, true)) {
-            executor.execute(this::drain);
+            startDrain();
         }
+    }
+
+    /**
+     * As {@link #add}, but called on a document's lane while it fans a frame out: the message
+     * leaves once the lane's task has ended, so a change sent to many members on one node is
+     * queued whole before the drain starts, and goes as one message. Never for an item the lane's
+     * task then waits an answer for: it would not leave before the wait ends.
+     */
+    void addFromLane(Wire.Item item) {
+        queue.add(item);
+        if (draining.compareAndSet(false, true) && !SerialLane.afterCurrentTask(this::startDrain)) {
+            startDrain();
+        }
+    }
+
+    private void startDrain() {
+        executor.execute(this::drain);
     }
 
     private void drain() {

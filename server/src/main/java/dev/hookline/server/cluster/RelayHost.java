@@ -202,8 +202,9 @@ final class RelayHost {
             }
         }
 
+        /** The answer to a request (on the document's lane, after the frames it caused). */
         void reply(long corr, byte[] frame) {
-            outbox.add(new Wire.Reply(corr, link, Wire.Status.OK, 0, "", frame));
+            outbox.addFromLane(new Wire.Reply(corr, link, Wire.Status.OK, 0, "", frame));
         }
 
         @Override
@@ -213,7 +214,7 @@ final class RelayHost {
 
         @Override
         public void send(byte[] frame) {
-            outbox.add(new Wire.Deliver(link, -1, frame));
+            outbox.addFromLane(new Wire.Deliver(link, -1, frame));
         }
 
         @Override
@@ -222,7 +223,7 @@ final class RelayHost {
                 return false;
             }
             lastChangeSent = version;
-            outbox.add(new Wire.Deliver(link, version, frame));
+            outbox.addFromLane(new Wire.Deliver(link, version, frame));
             return true;
         }
 

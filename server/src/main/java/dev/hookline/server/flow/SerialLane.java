@@ -25,6 +25,8 @@ public final class SerialLane {
     private final Executor executor;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pending = new AtomicInteger();
+    /** Run once the task now running ends; touched only by the thread draining the lane. */
+    private final java.util.ArrayList<Runnable> afterTask = new java.util.ArrayList<>(2);
 
     /**
      * @param name     names the lane in logs
@@ -78,6 +80,22 @@ public final class SerialLane {
         return DRAINING.get() == this;
     }
 
+    /**
+     * Runs {@code action} once the task the calling thread runs for its lane has ended, so that
+     * work the task produced piecemeal is handed on in one piece (the cluster relay sends what one
+     * change queued for another node as one message).
+     *
+     * @return false, and nothing is kept, when the calling thread is not running a lane's task
+     */
+    public static boolean afterCurrentTask(Runnable action) {
+        SerialLane lane = DRAINING.get();
+        if (lane == null) {
+            return false;
+        }
+        lane.afterTask.add(action);
+        return true;
+    }
+
     /** @return tasks queued or running */
     public int pending() {
         return pending.get();
@@ -94,10 +112,24 @@ public final class SerialLane {
                     // A task's own failures are its business; this only keeps the lane alive.
                     log.error("A task on lane {} failed", name, t);
                 }
+                if (!afterTask.isEmpty()) {
+                    runAfterTask();
+                }
             } while (pending.decrementAndGet() > 0);
         } finally {
             DRAINING.remove();
         }
+    }
+
+    private void runAfterTask() {
+        for (int i = 0; i < afterTask.size(); i++) {
+            try {
+                afterTask.get(i).run();
+            } catch (Throwable t) {
+                log.error("An action after a task on lane {} failed", name, t);
+            }
+        }
+        afterTask.clear();
     }
 
     @Override
