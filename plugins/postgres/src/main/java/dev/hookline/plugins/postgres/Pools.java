@@ -61,6 +61,14 @@ final class Pools implements AutoCloseable {
         if (!url.contains("tcpKeepAlive=")) {
             source.setTcpKeepAlive(true);
         }
+        // A node frozen in the middle of a transaction (a long pause, SIGSTOP) would hold its row
+        // locks for as long as it is frozen, and the node that takes its documents over would wait
+        // for them: PostgreSQL ends such a session after a short idle time inside a transaction,
+        // which this plugin's transactions never have (their statements follow each other at once).
+        // A startup option, not a SET: with auto-commit off a SET would itself open a transaction.
+        String options = source.getOptions();
+        source.setOptions((options == null || options.isBlank() ? "" : options + " ")
+                + "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION);
         return source;
     }
 
@@ -75,11 +83,6 @@ final class Pools implements AutoCloseable {
         config.setMinimumIdle(Math.min(1, size));
         config.setAutoCommit(false);
         config.setSchema(schema);
-        // A node frozen in the middle of a transaction (a long pause, SIGSTOP) would hold its row
-        // locks for as long as it is frozen, and the node that takes its documents over would wait
-        // for them: PostgreSQL ends such a session after a short idle time inside a transaction,
-        // which this plugin's transactions never have (their statements follow each other at once).
-        config.setConnectionInitSql("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION + "'");
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(Math.min(1_000, CONNECTION_TIMEOUT.toMillis() - 250));
         // -1: the pool starts even when the database is down, and connects when asked.
