@@ -326,7 +326,8 @@ public final class ConnectionSession {
     /**
      * Joins the session to its document again, wherever it is now, without the open's hooks (the
      * session was authorised), and re-attaches its subscriptions from the version the client has
-     * seen: they go on with what they missed, or get a snapshot marked as a reset. Requests for
+     * seen: they go on with what they missed, or get a snapshot marked as a reset. Its presence
+     * state, if it had one, is set again. Requests for
      * the document are refused with 4503 meanwhile. While the document cannot be reached (its
      * lease has not expired yet, the cluster service is down) it tries again every quarter second,
      * for 30 s; then, or at once for a refusal that will not pass, the client gets a
@@ -361,6 +362,10 @@ public final class ConnectionSession {
         session.link(joined.link());
         for (DocumentSession.Subscription subscription : session.subscriptionList()) {
             joined.link().subscribe(subscription.id(), subscription.path(), subscription.keys(), since, true);
+        }
+        if (session.presence() != null) {
+            // The presence states lived in the document on its old node: the others see this one again.
+            joined.link().presence(null, session.presence());
         }
         log.info("Connection {} re-attached to document '{}' (version {} seen, {} now)", connection, session.name(),
                 since, joined.version());
@@ -463,6 +468,7 @@ public final class ConnectionSession {
             connection.send(Outbound.error(request.id(), request.doc(), reject.code(), reject.reason()));
             return;
         }
+        session.presence(awareness.state());
         link.presence(request.id(), awareness.state());
     }
 

@@ -29,6 +29,8 @@ public final class DocumentSession implements Member {
     private volatile long lastChangeSent = -1;
     /** The version the session is known to be up to date with: the join's, then each change's. */
     private volatile long seenVersion = -1;
+    /** The presence state the client set last (null: none); connection lane only. */
+    private com.fasterxml.jackson.databind.JsonNode presence;
     /** Subscriptions by id; connection lane only. */
     private final Map<Long, Subscription> subscriptionsById = new LinkedHashMap<>();
     /**
@@ -119,6 +121,16 @@ public final class DocumentSession implements Member {
 
     void link(DocumentLink link) {
         this.link = link;
+    }
+
+    /** The client set (or cleared, null) its presence state (connection lane). */
+    void presence(com.fasterxml.jackson.databind.JsonNode state) {
+        presence = state;
+    }
+
+    /** @return the presence state the client set last, to set it again where the document moved; null if none */
+    com.fasterxml.jackson.databind.JsonNode presence() {
+        return presence;
     }
 
     /** @return whether this session, or its whole connection, may only read */
