@@ -310,7 +310,7 @@ public final class Hookline implements AutoCloseable {
         String version = plugins.plugins().stream().filter(p -> p.id().equals(first.getKey()))
                 .map(p -> p.version()).findFirst().orElse("0.0.0");
         ClusterService service = new ClusterService(settings.cluster, first.getValue(), first.getKey(),
-                engine.pluginContext(first.getKey(), version), documents, links, virtualThreads);
+                engine.pluginContext(first.getKey(), version), documents, links, api, virtualThreads);
         webSockets.nodeId(service.nodeId());
         service.start();
         return service;

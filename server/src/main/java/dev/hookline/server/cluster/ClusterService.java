@@ -7,6 +7,7 @@ import dev.hookline.server.config.ClusterConfig;
 import dev.hookline.server.documents.DocumentRegistry;
 import dev.hookline.server.flow.SerialLane;
 import dev.hookline.server.session.DocumentLinks;
+import dev.hookline.server.session.ServerApiImpl;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -66,7 +67,7 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
      * @param engineId the id of the plugin that provides the engine
      */
     public ClusterService(ClusterConfig config, ClusterEngine engine, String engineId, PluginContext plugin,
-                          DocumentRegistry documents, DocumentLinks links, Executor executor) {
+                          DocumentRegistry documents, DocumentLinks links, ServerApiImpl api, Executor executor) {
         this.nodeId = config.nodeIdOrRandom();
         this.config = config;
         this.engine = engine;
@@ -75,11 +76,12 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
         this.executor = executor;
         this.documents = documents;
         this.leases = new Leases(nodeId, engine, config.leaseTtl(), executor, counters);
-        this.host = new RelayHost(documents, this::outbox, executor);
-        this.client = new RelayClient(this::outbox, this::isAlive, config.relayTimeout(), counters);
+        this.host = new RelayHost(documents, api, this::outbox, executor);
+        this.client = new RelayClient(this::outbox, this::holderOf, this::isAlive, config.relayTimeout(), counters);
         leases.onLost(documents::evict);
         documents.ownership(leases);
         links.relay(client);
+        api.remote(client);
     }
 
     /** Joins the cluster: starts the engine (or keeps trying in the background) and the ticker. */
@@ -169,6 +171,15 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
         // sessions it believes attached here. A node really gone loses the message, harmlessly.
         host.dropNode(node);
         senders.remove(node);
+    }
+
+    /** @return the node holding the document's lease now; null when none does or it cannot be known now */
+    private String holderOf(String document) {
+        try {
+            return engine.holder(document);
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private boolean isAlive(String node) {

@@ -11,9 +11,11 @@ import dev.hookline.server.protocol.Outbound;
 import dev.hookline.server.session.DocumentLink;
 import dev.hookline.server.session.DocumentSession;
 import dev.hookline.server.session.Relay;
+import dev.hookline.server.session.RemoteServerApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the client gets an error for it (never silence), and the session joins its document again
  * wherever it is now (its subscriptions resume from the version it had seen).
  */
-final class RelayClient implements Relay {
+final class RelayClient implements Relay, RemoteServerApi {
 
     private static final Logger log = LoggerFactory.getLogger(RelayClient.class);
 
@@ -46,6 +48,7 @@ final class RelayClient implements Relay {
     }
 
     private final Function<String, Outbox> outboxes;
+    private final Function<String, String> holderOf;
     private final Predicate<String> alive;
     private final Duration timeout;
     private final RelayCounters counters;
@@ -53,8 +56,13 @@ final class RelayClient implements Relay {
     private final ConcurrentMap<Long, RemoteLink> links = new ConcurrentHashMap<>();
     private final ConcurrentMap<Long, Pending> pending = new ConcurrentHashMap<>();
 
-    RelayClient(Function<String, Outbox> outboxes, Predicate<String> alive, Duration timeout, RelayCounters counters) {
+    /**
+     * @param holderOf the node holding a document's lease now, or null (none, or unknown)
+     */
+    RelayClient(Function<String, Outbox> outboxes, Function<String, String> holderOf, Predicate<String> alive,
+                Duration timeout, RelayCounters counters) {
         this.outboxes = outboxes;
+        this.holderOf = holderOf;
         this.alive = alive;
         this.timeout = timeout;
         this.counters = counters;
@@ -105,6 +113,58 @@ final class RelayClient implements Relay {
                 throw new Reject((int) reply.number(), reply.text());
             }
         }
+    }
+
+    // ---- the server API on other nodes' documents ------------------------------------------------------
+
+    @Override
+    public Optional<JsonNode> get(String owner, String document, String path) {
+        Wire.Reply reply = call(owner, document, corr -> new Wire.ServerRead(corr, document, path));
+        return reply.number() == 1 ? Optional.of(Json.read(reply.frame())) : Optional.empty();
+    }
+
+    @Override
+    public long write(String owner, String document, Operation op, String path, JsonNode value) {
+        return call(owner, document, corr -> new Wire.ServerWrite(corr, document, op, path, value)).number();
+    }
+
+    @Override
+    public void broadcastStateless(String document, JsonNode payload) {
+        String owner = holderOf.apply(document);
+        if (owner != null && alive.test(owner)) {
+            outboxes.apply(owner).add(new Wire.ServerBroadcast(document, payload));
+        }
+    }
+
+    /** Sends a server API call to the owner and waits for its answer (at most the relay timeout). */
+    private Wire.Reply call(String owner, String document, java.util.function.LongFunction<Wire.Item> request) {
+        if (!alive.test(owner)) {
+            throw new Reject(Codes.UNAVAILABLE, "document " + document + " is owned by node " + owner
+                    + ", which is not answering; its lease expires soon, try again");
+        }
+        long corr = ids.incrementAndGet();
+        CompletableFuture<Wire.Reply> answer = new CompletableFuture<>();
+        pending.put(corr, new Pending(0, owner, System.nanoTime() + timeout.toNanos(), answer, null, null));
+        outboxes.apply(owner).add(request.apply(corr));
+        Wire.Reply reply;
+        try {
+            reply = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.remove(corr);
+            throw new Reject(Codes.UNAVAILABLE, "no answer from node " + owner + " about document " + document
+                    + " within " + timeout.toMillis() + " ms; a write may or may not have been applied");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Reject r ? r : new Reject(Codes.UNAVAILABLE, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.remove(corr);
+            throw new Reject(Codes.UNAVAILABLE, "interrupted");
+        }
+        return switch (reply.status()) {
+            case OK -> reply;
+            case ELSEWHERE -> throw new DocumentElsewhere(document, reply.text());
+            case REJECTED -> throw new Reject((int) reply.number(), reply.text());
+        };
     }
 
     /** Leaves the link's document on its owner and forgets the link. */

@@ -35,12 +35,15 @@ final class RelayHost {
     }
 
     private final DocumentRegistry documents;
+    private final dev.hookline.api.ServerApi api;
     private final Function<String, Outbox> outboxes;
     private final Executor executor;
     private final ConcurrentMap<Key, RemoteMember> members = new ConcurrentHashMap<>();
 
-    RelayHost(DocumentRegistry documents, Function<String, Outbox> outboxes, Executor executor) {
+    RelayHost(DocumentRegistry documents, dev.hookline.api.ServerApi api, Function<String, Outbox> outboxes,
+              Executor executor) {
         this.documents = documents;
+        this.api = api;
         this.outboxes = outboxes;
         this.executor = executor;
     }
@@ -77,8 +80,47 @@ final class RelayHost {
                     member.lane.submit(member::leave);
                 }
             }
+            case Wire.ServerRead read -> executor.execute(() -> answer(node, read.corr(), () -> {
+                var value = api.get(read.document(), read.path());
+                return new Wire.Reply(read.corr(), 0, Wire.Status.OK, value.isPresent() ? 1 : 0, "",
+                        value.map(Json::bytes).orElse(null));
+            }));
+            case Wire.ServerWrite write -> executor.execute(() -> answer(node, write.corr(), () -> {
+                long version = switch (write.op()) {
+                    case SET -> api.set(write.document(), write.path(), write.value());
+                    case MERGE -> api.merge(write.document(), write.path(), write.value());
+                    case DELETE -> api.delete(write.document(), write.path());
+                };
+                return new Wire.Reply(write.corr(), 0, Wire.Status.OK, version, "", null);
+            }));
+            case Wire.ServerBroadcast broadcast -> executor.execute(() -> {
+                try {
+                    if (documents.find(broadcast.document()) != null) { // owned elsewhere now: it is not relayed again
+                        api.broadcastStateless(broadcast.document(), broadcast.payload());
+                    }
+                } catch (RuntimeException e) {
+                    log.debug("A stateless broadcast from node {} to '{}' failed: {}", node, broadcast.document(),
+                            e.toString());
+                }
+            });
             default -> log.warn("Node {} sent an item only an owner sends: {}", node, item.getClass().getSimpleName());
         }
+    }
+
+    /** Runs a server API call for another node on a virtual thread of its own, and sends it the outcome. */
+    private void answer(String node, long corr, java.util.function.Supplier<Wire.Reply> call) {
+        Wire.Reply reply;
+        try {
+            reply = call.get();
+        } catch (DocumentElsewhere elsewhere) {
+            reply = new Wire.Reply(corr, 0, Wire.Status.ELSEWHERE, 0, elsewhere.owner(), null);
+        } catch (Reject reject) {
+            reply = new Wire.Reply(corr, 0, Wire.Status.REJECTED, reject.code(), reject.reason(), null);
+        } catch (RuntimeException e) {
+            log.error("A server API call from node {} failed", node, e);
+            reply = new Wire.Reply(corr, 0, Wire.Status.REJECTED, Codes.INTERNAL, "internal error", null);
+        }
+        outboxes.apply(node).add(reply);
     }
 
     private void onMember(String node, long link, long corr, Consumer<RemoteMember> operation) {

@@ -29,7 +29,8 @@ final class Wire {
     }
 
     /** One item of a message. */
-    sealed interface Item permits Join, Subscribe, Unsubscribe, Write, Presence, Stateless, Leave, Deliver, Reply, Moved {
+    sealed interface Item permits Join, Subscribe, Unsubscribe, Write, Presence, Stateless, Leave, Deliver, Reply, Moved,
+            ServerRead, ServerWrite, ServerBroadcast {
     }
 
     // ---- a client's node to the document's owner -------------------------------------------------------
@@ -65,6 +66,20 @@ final class Wire {
     record Leave(long link) implements Item {
     }
 
+    // ---- the server API of one node on a document another owns -------------------------------------
+
+    /** Read a node; answered with a {@link Reply}: {@code number} 1 and the value's JSON, or 0 (none). */
+    record ServerRead(long corr, String document, String path) implements Item {
+    }
+
+    /** A write through the owner's server API (its hooks run there); answered with the version, or the reject. */
+    record ServerWrite(long corr, String document, Operation op, String path, JsonNode value) implements Item {
+    }
+
+    /** A stateless broadcast through the owner's server API; no answer. */
+    record ServerBroadcast(String document, JsonNode payload) implements Item {
+    }
+
     // ---- the owner to a client's node ------------------------------------------------------------------
 
     /** A frame for a link, with the change version it carries (-1 for other frames). */
@@ -89,7 +104,8 @@ final class Wire {
     // ---- encoding ------------------------------------------------------------------------------------
 
     private static final byte JOIN = 1, SUBSCRIBE = 2, UNSUBSCRIBE = 3, WRITE = 4, PRESENCE = 5, STATELESS = 6, LEAVE = 7,
-            DELIVER = 8, REPLY = 9, MOVED = 10, FRAME = 11, DELIVER_SHARED = 12;
+            DELIVER = 8, REPLY = 9, MOVED = 10, FRAME = 11, DELIVER_SHARED = 12, SERVER_READ = 13, SERVER_WRITE = 14,
+            SERVER_BROADCAST = 15;
 
     /** A decoded message. */
     record Message(long incarnation, long sequence, List<Item> items) {
@@ -194,6 +210,25 @@ final class Wire {
                 out.writeByte(MOVED);
                 out.writeLong(m.link());
             }
+            case ServerRead r -> {
+                out.writeByte(SERVER_READ);
+                out.writeLong(r.corr());
+                out.writeUTF(r.document());
+                out.writeUTF(r.path());
+            }
+            case ServerWrite w -> {
+                out.writeByte(SERVER_WRITE);
+                out.writeLong(w.corr());
+                out.writeUTF(w.document());
+                out.writeByte(w.op().ordinal());
+                out.writeUTF(w.path());
+                json(out, w.value());
+            }
+            case ServerBroadcast b -> {
+                out.writeByte(SERVER_BROADCAST);
+                out.writeUTF(b.document());
+                json(out, b.payload());
+            }
         }
     }
 
@@ -222,6 +257,10 @@ final class Wire {
                     case REPLY -> items.add(new Reply(in.readLong(), in.readLong(), Status.values()[in.readByte()],
                             in.readLong(), in.readUTF(), bytes(in)));
                     case MOVED -> items.add(new Moved(in.readLong()));
+                    case SERVER_READ -> items.add(new ServerRead(in.readLong(), in.readUTF(), in.readUTF()));
+                    case SERVER_WRITE -> items.add(new ServerWrite(in.readLong(), in.readUTF(),
+                            Operation.values()[in.readByte()], in.readUTF(), json(in)));
+                    case SERVER_BROADCAST -> items.add(new ServerBroadcast(in.readUTF(), json(in)));
                     default -> throw new IllegalArgumentException("unknown relay record type " + type);
                 }
             }

@@ -8,6 +8,7 @@ import dev.hookline.api.ServerApi;
 import dev.hookline.api.payload.BroadcastStateless;
 import dev.hookline.api.payload.Delete;
 import dev.hookline.api.payload.Update;
+import dev.hookline.server.documents.DocumentElsewhere;
 import dev.hookline.server.documents.DocumentException;
 import dev.hookline.server.documents.DocumentRegistry;
 import dev.hookline.server.documents.LiveDocument;
@@ -31,9 +32,16 @@ public final class ServerApiImpl implements ServerApi {
 
     private final HookEngine engine;
     private DocumentRegistry documents;
+    /** Documents other nodes own (a cluster node); null on a single node. */
+    private volatile RemoteServerApi remote;
 
     public ServerApiImpl(HookEngine engine) {
         this.engine = engine;
+    }
+
+    /** Makes documents other nodes own reachable: each call is carried out on the owner. Set once, at start. */
+    public void remote(RemoteServerApi remote) {
+        this.remote = remote;
     }
 
     /** Completes the wiring: the registry needs this API for its hooks, and this API needs it. */
@@ -44,7 +52,38 @@ public final class ServerApiImpl implements ServerApi {
     @Override
     public Optional<JsonNode> get(String document, String path) {
         String canonical = canonical(path);
+        String owner = ownerElsewhere(document);
+        if (owner != null) {
+            return remote.get(owner, document, canonical);
+        }
         return onDocument(document, live -> live.get(canonical));
+    }
+
+    /**
+     * @return the node that owns {@code document} when it is another one and this node can relay
+     *         to it; null when the call is to be carried out here (loading the document if needed)
+     */
+    private String ownerElsewhere(String document) {
+        RemoteServerApi relay = remote;
+        if (relay == null) {
+            return null;
+        }
+        LiveDocument here = documents.find(validName(document));
+        if (here != null && (here.lane().isCurrent() || here.isLive())) {
+            return null;
+        }
+        try {
+            documents.acquire(validName(document)).get(); // loaded here (the call releases it when unused)
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof DocumentElsewhere elsewhere) {
+                return elsewhere.owner();
+            }
+            throw e.getCause() instanceof Reject reject ? reject : new Reject(Reject.INTERNAL_ERROR, "internal error");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Reject(Reject.INTERNAL_ERROR, "interrupted");
+        }
     }
 
     @Override
@@ -67,6 +106,11 @@ public final class ServerApiImpl implements ServerApi {
 
     private long write(String document, Operation op, String path, JsonNode value) {
         String canonical = canonical(path);
+        String owner = ownerElsewhere(document);
+        if (owner != null) {
+            // Carried out on the owner, its onUpdate/onDelete hooks included.
+            return remote.write(owner, document, op, canonical, value);
+        }
         String finalPath;
         JsonNode finalValue;
         JsonNode meta;
@@ -83,6 +127,19 @@ public final class ServerApiImpl implements ServerApi {
                 finalValue = update.value();
                 meta = update.meta();
             }
+        } catch (Reject reject) {
+            if (remote != null) {
+                // The ownership check loaded the document; refused, it must not stay in memory.
+                LiveDocument loaded = documents.find(document);
+                if (loaded != null) {
+                    loaded.lane().submit(() -> {
+                        if (!loaded.hasMembers()) {
+                            documents.releaseIfUnused(loaded);
+                        }
+                    });
+                }
+            }
+            throw reject;
         }
         return onDocument(document, live -> {
             try {
@@ -97,7 +154,11 @@ public final class ServerApiImpl implements ServerApi {
     public void broadcastStateless(String document, JsonNode payload) {
         LiveDocument live = documents.find(validName(document));
         if (live == null) {
-            return; // not in memory: nobody has it open, nobody to tell
+            RemoteServerApi relay = remote;
+            if (relay != null) {
+                relay.broadcastStateless(document, payload); // its members are on its owner, if any
+            }
+            return; // not in memory: nobody has it open here, nobody to tell
         }
         BroadcastStateless broadcast;
         try (CallContext context = engine.newContext(this, null)) {
