@@ -25,10 +25,24 @@ public final class DocumentSession implements Member {
     private final java.util.function.BiConsumer<DocumentSession, DocumentLink> moved;
     private volatile boolean readOnly;
     private volatile DocumentLink link;
-    /** The last change version sent; touched on the document's lane, or the relay's delivery thread. */
-    private volatile long lastChangeSent = -1;
-    /** The version the session is known to be up to date with: the join's, then each change's. */
-    private volatile long seenVersion = -1;
+    /** The last change version sent; touched only on the document's lane. */
+    private long lastChangeSent = -1;
+    /**
+     * The version the session is known to be up to date with: the join's, then each change's.
+     * Written with release stores (a plain store on x86: this is on every delivery's path), read
+     * on the connection's lane when the session re-attaches elsewhere.
+     */
+    @SuppressWarnings("unused") // through SEEN
+    private long seenVersion = -1;
+    private static final java.lang.invoke.VarHandle SEEN;
+
+    static {
+        try {
+            SEEN = java.lang.invoke.MethodHandles.lookup().findVarHandle(DocumentSession.class, "seenVersion", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The presence state the client set last (null: none); connection lane only. */
     private com.fasterxml.jackson.databind.JsonNode presence;
     /** Subscriptions by id; connection lane only. */
@@ -74,7 +88,7 @@ public final class DocumentSession implements Member {
             return false;
         }
         lastChangeSent = version;
-        seenVersion = version;
+        SEEN.setRelease(this, version);
         connection.send(frame);
         return true;
     }
@@ -85,7 +99,7 @@ public final class DocumentSession implements Member {
      */
     public void deliver(long version, byte[] frame) {
         if (version >= 0) {
-            seenVersion = version;
+            SEEN.setRelease(this, version);
         }
         connection.send(frame);
     }
@@ -107,12 +121,11 @@ public final class DocumentSession implements Member {
 
     /** @return the version the client is up to date with, for resuming elsewhere */
     public long seenVersion() {
-        return seenVersion;
+        return (long) SEEN.getAcquire(this);
     }
 
     void joinedAt(long version) {
-        seenVersion = version;
-        lastChangeSent = -1;
+        SEEN.setRelease(this, version);
     }
 
     DocumentLink link() {
