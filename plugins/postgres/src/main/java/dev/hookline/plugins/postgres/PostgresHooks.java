@@ -7,10 +7,12 @@ import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.Configure;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.plugins.storage.LoadAnswer;
+import dev.hookline.plugins.storage.Loaded;
+import dev.hookline.plugins.storage.StoreSlot;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 
 /**
@@ -38,11 +40,9 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
     public static final int PRIORITY = 10;
 
     /** Every store opened by this class loader (this load of the plugin), for {@link PostgresPlugin#stop()}. */
-    private static final Set<PostgresHooks> OPEN = ConcurrentHashMap.newKeySet();
+    private static final Set<StoreSlot<?>> OPEN = ConcurrentHashMap.newKeySet();
 
-    private final ReentrantLock opening = new ReentrantLock();
-    private volatile PostgresStore store;
-    private volatile boolean closed;
+    private final StoreSlot<PostgresStore> store = new StoreSlot<>("postgres", OPEN);
 
     /** Creates the hooks; the store opens on first use. */
     public PostgresHooks() {
@@ -72,27 +72,14 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
     @Override
     public LoadDocument onLoadDocument(LoadDocument load, HookContext context) throws Exception {
         PostgresStore db = store(context);
-        PostgresStore.Loaded loaded;
+        Loaded loaded;
         try {
             loaded = db.load(load.document(), load.fence());
         } catch (SQLException e) {
             throw reject(context, e, "document " + load.document() + " cannot be loaded from storage",
                     "Document '" + load.document() + "' not loaded");
         }
-        if (loaded == null) {
-            return null; // nothing stored: a new document
-        }
-        PostgresStore.Skipped skipped = loaded.skipped();
-        if (skipped != null) {
-            context.plugin().logger().warn("Document '{}' has a damaged change log: {}. Loaded at version {} (snapshot {} "
-                            + "+ {} logged change(s)); left out {} logged row(s), versions {}..{}, now kept in the "
-                            + "table hookline_skipped_changes. Damaged loads since start: {}", load.document(),
-                    skipped.reason(), loaded.version(), loaded.snapshotVersion(), loaded.replayed(), skipped.rows(),
-                    skipped.first(), skipped.last(), db.damagedLoads());
-        }
-        context.plugin().logger().debug("Loaded '{}' at version {} (snapshot {} + {} logged change(s))",
-                load.document(), loaded.version(), loaded.snapshotVersion(), loaded.replayed());
-        return load.withState(loaded.state()).withMeta(loaded.meta()).withVersion(loaded.version());
+        return LoadAnswer.of(load, loaded, context.plugin().logger(), PostgresStore.SKIPPED_TABLE, db.damagedLoads());
     }
 
     @Override
@@ -143,28 +130,14 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
      *                4400 when the settings are invalid
      */
     PostgresStore store(HookContext context) {
-        PostgresStore current = store;
-        if (current != null && !current.isClosed()) {
-            return current;
-        }
-        if (closed || current != null) {
-            throw new Reject(4503, "the postgres storage is closed (the plugin is stopping or restarting)");
-        }
-        opening.lock();
-        try {
-            if (store == null && !closed) {
-                try {
-                    store = new PostgresStore(context.plugin().settings(PostgresSettings.class));
-                } catch (IllegalArgumentException e) {
-                    context.plugin().logger().error("Invalid settings: {}", e.getMessage());
-                    throw Reject.badRequest(e.getMessage());
-                }
-                OPEN.add(this);
+        return store.get(() -> {
+            try {
+                return new PostgresStore(context.plugin().settings(PostgresSettings.class));
+            } catch (IllegalArgumentException e) {
+                context.plugin().logger().error("Invalid settings: {}", e.getMessage());
+                throw Reject.badRequest(e.getMessage());
             }
-        } finally {
-            opening.unlock();
-        }
-        return store(context);
+        });
     }
 
     /**
@@ -172,29 +145,18 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
      *         store opened (0 when it is not open)
      */
     public long damagedLoads() {
-        PostgresStore current = store;
+        PostgresStore current = store.current();
         return current == null ? 0 : current.damagedLoads();
     }
 
     /** Commits what is queued and closes the store; later hook calls reject with 4503. Idempotent. */
     @Override
     public void close() {
-        opening.lock();
-        try {
-            closed = true;
-            OPEN.remove(this);
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            opening.unlock();
-        }
+        store.close();
     }
 
     /** Closes every store opened by this load of the plugin (its {@code stop()}). */
     static void closeAll() {
-        for (PostgresHooks hooks : OPEN) {
-            hooks.close();
-        }
+        StoreSlot.closeAll(OPEN);
     }
 }

@@ -11,6 +11,8 @@ import dev.hookline.api.Reject;
 import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.plugins.storage.RandomChanges;
+import dev.hookline.testkit.TestHookContext;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,8 +45,8 @@ class PostgresHooksTest {
         db.close();
     }
 
-    private TestContext context(String extra) {
-        return TestContext.of(db.settings(extra));
+    private TestHookContext context(String extra) {
+        return TestHookContext.of("postgres", db.settings(extra));
     }
 
     private PostgresHooks hooks() {
@@ -165,7 +167,7 @@ class PostgresHooksTest {
     @Test
     void asyncModeCommitsWithinTheFlushInterval() throws Exception {
         PostgresHooks hooks = hooks();
-        TestContext async = context(",\"durability\":\"async\",\"asyncFlushMillis\":100");
+        TestHookContext async = context(",\"durability\":\"async\",\"asyncFlushMillis\":100");
         hooks.onChange(set("a", 1, 0), async);
         // Nobody waits or flushes: the writer commits on its own within the interval.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions() // no table yet
@@ -217,7 +219,7 @@ class PostgresHooksTest {
 
     @Test
     void invalidSettingsNameTheKey() {
-        assertThatThrownBy(() -> hooks().onConfigure(null, TestContext.of("{}")))
+        assertThatThrownBy(() -> hooks().onConfigure(null, TestHookContext.of("postgres", "{}")))
                 .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.reason()).contains("'url'", "required"));
         assertThatThrownBy(() -> hooks().onLoadDocument(empty("x"), context(",\"durability\":\"sometimes\"")))
                 .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.reason()).contains("'durability'", "sometimes"));
@@ -339,7 +341,7 @@ class PostgresHooksTest {
         try (var probe = new java.net.ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
-        TestContext down = TestContext.of("{\"url\":\"jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=postgres\"}");
+        TestHookContext down = TestHookContext.of("postgres", "{\"url\":\"jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=postgres\"}");
         PostgresHooks hooks = hooks();
         // Each call is bounded by the pool's connection timeout (3 s), well below a hook's deadline.
         Duration bound = Duration.ofSeconds(5);
@@ -365,7 +367,7 @@ class PostgresHooksTest {
     void theWriterRecoversWhenTheDatabaseIsBack() throws Exception {
         try (TcpProxy proxy = new TcpProxy(5432)) {
             String url = db.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
-            TestContext viaProxy = TestContext.of("{\"url\":\"" + url + "\"}");
+            TestHookContext viaProxy = TestHookContext.of("postgres", "{\"url\":\"" + url + "\"}");
             PostgresHooks hooks = hooks();
             hooks.onChange(set("r", 1, 0), viaProxy);
 

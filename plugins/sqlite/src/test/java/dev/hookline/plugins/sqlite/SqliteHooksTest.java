@@ -11,6 +11,8 @@ import dev.hookline.api.Reject;
 import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.plugins.storage.RandomChanges;
+import dev.hookline.testkit.TestHookContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,9 +45,9 @@ class SqliteHooksTest {
         opened.forEach(SqliteHooks::close);
     }
 
-    private TestContext context(String extra) {
+    private TestHookContext context(String extra) {
         String file = dir.resolve("sub/dir/test.db").toString().replace("\\", "\\\\");
-        return TestContext.of("{\"file\":\"" + file + "\"" + extra + "}");
+        return TestHookContext.of("sqlite", "{\"file\":\"" + file + "\"" + extra + "}");
     }
 
     private SqliteHooks hooks() {
@@ -187,7 +189,7 @@ class SqliteHooksTest {
     @Test
     void asyncModeCommitsWithinTheFlushInterval() throws Exception {
         SqliteHooks hooks = hooks();
-        TestContext async = context(",\"durability\":\"async\",\"asyncFlushMillis\":100");
+        TestHookContext async = context(",\"durability\":\"async\",\"asyncFlushMillis\":100");
         hooks.onChange(new Change("a", Operation.SET, "x", NODES.numberNode(1), null, 1, Origin.SERVER), async);
         // Nobody waits or flushes: the writer commits on its own within the interval.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
