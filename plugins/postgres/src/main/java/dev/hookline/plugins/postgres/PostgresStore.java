@@ -2,6 +2,7 @@ package dev.hookline.plugins.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.api.Operation;
+import dev.hookline.plugins.storage.Compaction;
 import dev.hookline.plugins.storage.GroupCommit;
 import dev.hookline.plugins.storage.GroupCommit.Op;
 import dev.hookline.plugins.storage.LogReader;
@@ -351,13 +352,8 @@ final class PostgresStore implements StoreSlot.Store {
                      ON CONFLICT (document) DO UPDATE SET version = excluded.version, state = excluded.state,
                        meta = excluded.meta, stored_at = excluded.stored_at
                      WHERE excluded.version >= hookline_snapshots.version""");
-             // Compaction. Rows above the stored version can only be changes the server reverted
-             // after this plugin had logged them (a later onChange hook rejected, or a deadline):
-             // the store runs on the document's lane, so every applied change is at or below it.
-             // They go too, unless this store was older than the snapshot already kept.
-             PreparedStatement compact = connection.prepareStatement("""
-                     DELETE FROM hookline_changes WHERE document = ? AND (version <= ?
-                         OR ? = (SELECT version FROM hookline_snapshots WHERE document = ?))""");
+             PreparedStatement compact = connection.prepareStatement(
+                     Compaction.sql("hookline_snapshots", "hookline_changes"));
              PreparedStatement keepSkipped = connection.prepareStatement("""
                      INSERT INTO hookline_skipped_changes (document, version, op, path, value, meta, skipped_at)
                      SELECT document, version, op, path, value, meta, now() FROM hookline_changes
@@ -385,11 +381,7 @@ final class PostgresStore implements StoreSlot.Store {
                         upsertSnapshot.setString(3, s.state());
                         upsertSnapshot.setString(4, s.meta());
                         upsertSnapshot.executeUpdate();
-                        compact.setString(1, s.document());
-                        compact.setLong(2, s.version());
-                        compact.setLong(3, s.version());
-                        compact.setString(4, s.document());
-                        compact.executeUpdate();
+                        Compaction.run(compact, s.document(), s.version());
                     }
                     case SetAside a -> {
                         keepSkipped.setString(1, a.document());

@@ -2,6 +2,7 @@ package dev.hookline.plugins.sqlite;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookline.api.Operation;
+import dev.hookline.plugins.storage.Compaction;
 import dev.hookline.plugins.storage.GroupCommit;
 import dev.hookline.plugins.storage.GroupCommit.Op;
 import dev.hookline.plugins.storage.LogReader;
@@ -231,13 +232,7 @@ final class SqliteStore implements StoreSlot.Store {
                      ON CONFLICT (document) DO UPDATE SET version = excluded.version, state = excluded.state,
                        meta = excluded.meta, stored_at = excluded.stored_at
                      WHERE excluded.version >= snapshots.version""");
-             // Compaction. Rows above the stored version can only be changes the server reverted
-             // after this plugin had logged them (a later onChange hook rejected, or a deadline):
-             // the store runs on the document's lane, so every applied change is at or below it.
-             // They go too, unless this store was older than the snapshot already kept.
-             PreparedStatement compact = writeConnection.prepareStatement("""
-                     DELETE FROM changes WHERE document = ? AND (version <= ?
-                         OR ? = (SELECT version FROM snapshots WHERE document = ?))""");
+             PreparedStatement compact = writeConnection.prepareStatement(Compaction.sql("snapshots", "changes"));
              PreparedStatement keepSkipped = writeConnection.prepareStatement("""
                      INSERT INTO skipped_changes (document, version, op, path, value, meta, skipped_at)
                      SELECT document, version, op, path, value, meta, ? FROM changes WHERE document = ? AND version > ?""");
@@ -275,11 +270,7 @@ final class SqliteStore implements StoreSlot.Store {
                         upsertSnapshot.setString(4, s.meta());
                         upsertSnapshot.setLong(5, now);
                         upsertSnapshot.executeUpdate();
-                        compact.setString(1, s.document());
-                        compact.setLong(2, s.version());
-                        compact.setLong(3, s.version());
-                        compact.setString(4, s.document());
-                        compact.executeUpdate();
+                        Compaction.run(compact, s.document(), s.version());
                     }
                     case SetAside a -> {
                         keepSkipped.setLong(1, now);
