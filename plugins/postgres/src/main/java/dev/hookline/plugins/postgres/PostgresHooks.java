@@ -2,13 +2,13 @@ package dev.hookline.plugins.postgres;
 
 import dev.hookline.api.HookContext;
 import dev.hookline.api.Reject;
-import dev.hookline.api.ServerHooks;
 import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.Configure;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
 import dev.hookline.plugins.storage.LoadAnswer;
 import dev.hookline.plugins.storage.Loaded;
+import dev.hookline.plugins.storage.StorageHooks;
 import dev.hookline.plugins.storage.StoreSlot;
 import java.sql.SQLException;
 import java.util.Set;
@@ -31,26 +31,17 @@ import org.slf4j.Logger;
  * when the plugin stops ({@link PostgresPlugin}) or, for hooks registered in code, with
  * {@link #close()}.
  *
- * <p>Priority {@value #PRIORITY}, as the sqlite plugin's: it runs after the plugins that validate
- * or rewrite.
+ * <p>Priority {@value StorageHooks#PRIORITY}, as every storage plugin's ({@link StorageHooks}):
+ * it runs after the plugins that validate or rewrite.
  */
-public class PostgresHooks implements ServerHooks, AutoCloseable {
-
-    /** The priority of every hook of this class. */
-    public static final int PRIORITY = 10;
+public class PostgresHooks extends StorageHooks<PostgresStore> {
 
     /** Every store opened by this class loader (this load of the plugin), for {@link PostgresPlugin#stop()}. */
     private static final Set<StoreSlot<?>> OPEN = ConcurrentHashMap.newKeySet();
 
-    private final StoreSlot<PostgresStore> store = new StoreSlot<>("postgres", OPEN);
-
     /** Creates the hooks; the store opens on first use. */
     public PostgresHooks() {
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
+        super("postgres", OPEN);
     }
 
     /**
@@ -130,29 +121,17 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
      *                4400 when the settings are invalid
      */
     PostgresStore store(HookContext context) {
-        return store.get(() -> {
-            try {
-                return new PostgresStore(context.plugin().settings(PostgresSettings.class));
-            } catch (IllegalArgumentException e) {
-                context.plugin().logger().error("Invalid settings: {}", e.getMessage());
-                throw Reject.badRequest(e.getMessage());
-            }
-        });
+        return openStore(context);
     }
 
-    /**
-     * @return how many loads found a damaged change log and loaded its valid prefix, since the
-     *         store opened (0 when it is not open)
-     */
-    public long damagedLoads() {
-        PostgresStore current = store.current();
-        return current == null ? 0 : current.damagedLoads();
-    }
-
-    /** Commits what is queued and closes the store; later hook calls reject with 4503. Idempotent. */
     @Override
-    public void close() {
-        store.close();
+    protected PostgresStore open(HookContext context) {
+        try {
+            return new PostgresStore(context.plugin().settings(PostgresSettings.class));
+        } catch (IllegalArgumentException e) {
+            context.plugin().logger().error("Invalid settings: {}", e.getMessage());
+            throw Reject.badRequest(e.getMessage());
+        }
     }
 
     /** Closes every store opened by this load of the plugin (its {@code stop()}). */

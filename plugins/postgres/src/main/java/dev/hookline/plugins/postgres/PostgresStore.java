@@ -465,8 +465,8 @@ final class PostgresStore implements StoreSlot.Store {
         return queue.size();
     }
 
-    /** @return how many loads found a damaged log and set part of it aside, since the store opened */
-    long damagedLoads() {
+    @Override
+    public long damagedLoads() {
         return damagedLoads.get();
     }
 

@@ -2,13 +2,13 @@ package dev.hookline.plugins.sqlite;
 
 import dev.hookline.api.HookContext;
 import dev.hookline.api.Reject;
-import dev.hookline.api.ServerHooks;
 import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.Configure;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
 import dev.hookline.plugins.storage.LoadAnswer;
 import dev.hookline.plugins.storage.Loaded;
+import dev.hookline.plugins.storage.StorageHooks;
 import dev.hookline.plugins.storage.StoreSlot;
 import java.sql.SQLException;
 import java.util.Set;
@@ -25,28 +25,17 @@ import org.slf4j.Logger;
  * at start-up, so a bad setting or an unusable file stops the start-up), and closes when the
  * plugin stops ({@link SqlitePlugin}) or, for hooks registered in code, with {@link #close()}.
  *
- * <p>Priority {@value #PRIORITY}, below the default 100, so in every chain this plugin runs after
- * the plugins that validate or rewrite: an {@code onChange} hook that rejects a change then runs
- * before the change reaches the log. Hooks that post-process the loaded state need a priority
- * below {@value #PRIORITY}.
+ * <p>Priority {@value StorageHooks#PRIORITY}, as every storage plugin's ({@link StorageHooks}):
+ * it runs after the plugins that validate or rewrite.
  */
-public class SqliteHooks implements ServerHooks, AutoCloseable {
-
-    /** The priority of every hook of this class. */
-    public static final int PRIORITY = 10;
+public class SqliteHooks extends StorageHooks<SqliteStore> {
 
     /** Every store opened by this class loader (this load of the plugin), for {@link SqlitePlugin#stop()}. */
     private static final Set<StoreSlot<?>> OPEN = ConcurrentHashMap.newKeySet();
 
-    private final StoreSlot<SqliteStore> store = new StoreSlot<>("sqlite", OPEN);
-
     /** Creates the hooks; the database opens on first use. */
     public SqliteHooks() {
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
+        super("sqlite", OPEN);
     }
 
     /** Binds the settings and opens the database, so that a problem with either fails the start-up. */
@@ -98,41 +87,29 @@ public class SqliteHooks implements ServerHooks, AutoCloseable {
      * The open store, opened with the plugin's settings on first use.
      *
      * @throws Reject 4503 once closed (a hook still finishing while the plugin stops or reloads);
-     *                4500 when the settings are invalid or the database cannot be opened
+     *                4400 when the settings are invalid, 4500 when the database cannot be opened
      */
     SqliteStore store(HookContext context) {
-        return store.get(() -> {
-            Logger logger = context.plugin().logger();
-            SqliteSettings settings;
-            try {
-                settings = context.plugin().settings(SqliteSettings.class);
-            } catch (IllegalArgumentException e) {
-                logger.error("Invalid settings: {}", e.getMessage());
-                throw Reject.badRequest(e.getMessage());
-            }
-            try {
-                return new SqliteStore(settings);
-            } catch (SQLException e) {
-                logger.error("Cannot open the database {}: {}", settings.file(), e.getMessage(), e);
-                throw new Reject(Reject.INTERNAL_ERROR, "cannot open the sqlite database " + settings.file()
-                        + ": " + e.getMessage());
-            }
-        });
+        return openStore(context);
     }
 
-    /**
-     * @return how many loads found a damaged change log and loaded its valid prefix, since the
-     *         database opened (0 when it is not open)
-     */
-    public long damagedLoads() {
-        SqliteStore current = store.current();
-        return current == null ? 0 : current.damagedLoads();
-    }
-
-    /** Commits what is queued and closes the database; later hook calls reject with 4503. Idempotent. */
     @Override
-    public void close() {
-        store.close();
+    protected SqliteStore open(HookContext context) {
+        Logger logger = context.plugin().logger();
+        SqliteSettings settings;
+        try {
+            settings = context.plugin().settings(SqliteSettings.class);
+        } catch (IllegalArgumentException e) {
+            logger.error("Invalid settings: {}", e.getMessage());
+            throw Reject.badRequest(e.getMessage());
+        }
+        try {
+            return new SqliteStore(settings);
+        } catch (SQLException e) {
+            logger.error("Cannot open the database {}: {}", settings.file(), e.getMessage(), e);
+            throw new Reject(Reject.INTERNAL_ERROR, "cannot open the sqlite database " + settings.file()
+                    + ": " + e.getMessage());
+        }
     }
 
     /** Closes every database opened by this load of the plugin (its {@code stop()}). */

@@ -322,8 +322,8 @@ final class SqliteStore implements StoreSlot.Store {
         return loaded;
     }
 
-    /** @return how many loads found a damaged log and set part of it aside, since the store opened */
-    long damagedLoads() {
+    @Override
+    public long damagedLoads() {
         return damagedLoads.get();
     }
 

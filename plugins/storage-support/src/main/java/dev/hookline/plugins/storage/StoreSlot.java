@@ -20,6 +20,9 @@ public final class StoreSlot<S extends StoreSlot.Store> implements AutoCloseable
         /** @return whether the store was closed or its writer ended */
         boolean isClosed();
 
+        /** @return how many loads found a damaged log and set part of it aside, since the store opened */
+        long damagedLoads();
+
         /** Commits what is queued and closes; idempotent. */
         @Override
         void close();
