@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 /** Captures what a logback logger writes, for assertions; restores the logger on close. */
 final class LogCapture implements AutoCloseable {
 
+    /** The plugin's logger, as the server (and TestHookContext) names it. */
+    static final String LOGGER = "hookline.plugin.logger";
+
     private final Logger logger;
     private final Level level;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -24,12 +27,12 @@ final class LogCapture implements AutoCloseable {
 
     /** Captures the plugin's logger at DEBUG and above. */
     static LogCapture plugin() {
-        return new LogCapture(TestContext.LOGGER, Level.DEBUG);
+        return new LogCapture(LOGGER, Level.DEBUG);
     }
 
     /** Captures the plugin's logger with only the given level and above enabled. */
     static LogCapture plugin(Level level) {
-        return new LogCapture(TestContext.LOGGER, level);
+        return new LogCapture(LOGGER, level);
     }
 
     List<ILoggingEvent> events() {

@@ -29,6 +29,7 @@ import dev.hookline.api.payload.Leave;
 import dev.hookline.api.payload.Listen;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.Upgrade;
+import dev.hookline.testkit.TestHookContext;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
@@ -53,9 +54,9 @@ class LoggerHooksTest {
     }
 
     /** Runs every hook the logger overrides once, as a connection's life and a document's would. */
-    private static void lifecycle(LoggerHooks hooks, TestContext settings) throws Exception {
-        TestContext server = settings;
-        TestContext c12 = settings.on("c12");
+    private static void lifecycle(LoggerHooks hooks, TestHookContext settings) throws Exception {
+        TestHookContext server = settings;
+        TestHookContext c12 = settings.on("c12");
         ObjectNode config = JSON.objectNode().put("host", "0.0.0.0").put("port", 1234);
         assertThat(hooks.onConfigure(new Configure(config), server)).isNull();
         hooks.onListen(new Listen("0.0.0.0", 1234), server);
@@ -81,7 +82,7 @@ class LoggerHooksTest {
     void defaultsLogTheLifecycleButNotChangesRequestsOrAuthentication() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
         try (LogCapture log = LogCapture.plugin()) {
-            lifecycle(hooks, TestContext.of("{}"));
+            lifecycle(hooks, TestHookContext.of("logger", "{}"));
             assertThat(log.lines()).containsExactly(
                     "[hookline] configuring 0.0.0.0:1234",
                     "[hookline] listening on 0.0.0.0:1234",
@@ -105,7 +106,7 @@ class LoggerHooksTest {
         LoggerHooks hooks = new LoggerHooks();
         String all = Arrays.stream(Event.values()).map(e -> "\"" + e.hook() + "\"").collect(Collectors.joining(","));
         try (LogCapture log = LogCapture.plugin()) {
-            lifecycle(hooks, TestContext.of("{\"events\":[" + all + "],\"prefix\":\"ws\",\"includeAttributes\":true}"));
+            lifecycle(hooks, TestHookContext.of("logger", "{\"events\":[" + all + "],\"prefix\":\"ws\",\"includeAttributes\":true}"));
             assertThat(log.lines()).containsExactly(
                     "[ws] configuring 0.0.0.0:1234",
                     "[ws] listening on 0.0.0.0:1234",
@@ -133,7 +134,7 @@ class LoggerHooksTest {
         LoggerHooks hooks = new LoggerHooks();
         String all = Arrays.stream(Event.values()).map(e -> "\"" + e.hook() + "\"").collect(Collectors.joining(","));
         try (LogCapture log = LogCapture.plugin()) {
-            lifecycle(hooks, TestContext.of("{\"events\":[" + all + "]}"));
+            lifecycle(hooks, TestHookContext.of("logger", "{\"events\":[" + all + "]}"));
             assertThat(log.lines()).hasSize(Event.values().length);
             assertThat(String.join("\n", log.lines())).doesNotContain("s3cret", "alice", "apiKey", "token", "Bearer");
         }
@@ -143,7 +144,7 @@ class LoggerHooksTest {
     void onlyTheConfiguredEvents() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
         try (LogCapture log = LogCapture.plugin()) {
-            lifecycle(hooks, TestContext.of("{\"events\":[\"onChange\",\"onDisconnect\"]}"));
+            lifecycle(hooks, TestHookContext.of("logger", "{\"events\":[\"onChange\",\"onDisconnect\"]}"));
             assertThat(log.lines()).containsExactly(
                     "[hookline] change board#6 set players/1 by connection c12",
                     "[hookline] disconnect c12 (1000)");
@@ -154,7 +155,7 @@ class LoggerHooksTest {
     void anEmptyListLogsNothing() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
         try (LogCapture log = LogCapture.plugin()) {
-            lifecycle(hooks, TestContext.of("{\"events\":[]}"));
+            lifecycle(hooks, TestHookContext.of("logger", "{\"events\":[]}"));
             assertThat(log.lines()).isEmpty();
         }
     }
@@ -162,7 +163,7 @@ class LoggerHooksTest {
     @Test
     void changeLinesNameTheOperationPathAndOrigin() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
-        TestContext context = TestContext.of("{\"events\":[\"onChange\"],\"prefix\":\"\"}");
+        TestHookContext context = TestHookContext.of("logger", "{\"events\":[\"onChange\"],\"prefix\":\"\"}");
         try (LogCapture log = LogCapture.plugin()) {
             hooks.onChange(change("board", 7, Operation.MERGE, "", Origin.SERVER), context);
             hooks.onChange(change("board", 8, Operation.DELETE, "players/1", Origin.connection("c3")), context.on("c3"));
@@ -179,7 +180,7 @@ class LoggerHooksTest {
     @Test
     void disconnectWithAReasonAndReadOnlyConnections() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
-        TestContext context = TestContext.of("{}").on("c7");
+        TestHookContext context = TestHookContext.of("logger", "{}").on("c7");
         try (LogCapture log = LogCapture.plugin()) {
             hooks.onConnect(connect(Map.of(), true), context);
             hooks.onDisconnect(new Disconnect(4401, "token expired"), context);
@@ -192,7 +193,7 @@ class LoggerHooksTest {
     @Test
     void clientTextCannotForgeLogLines() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
-        TestContext context = TestContext.of("{\"events\":[\"onChange\",\"onDisconnect\",\"afterLoadDocument\"]}").on("c1");
+        TestHookContext context = TestHookContext.of("logger", "{\"events\":[\"onChange\",\"onDisconnect\",\"afterLoadDocument\"]}").on("c1");
         try (LogCapture log = LogCapture.plugin()) {
             hooks.onChange(change("doc", 1, Operation.SET, "a\n[hookline] connect c99 from 6.6.6.6:1", Origin.connection("c1")),
                     context);
@@ -212,7 +213,7 @@ class LoggerHooksTest {
     @Test
     void debugLevel() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
-        TestContext context = TestContext.of("{\"level\":\"DEBUG\"}").on("c1");
+        TestHookContext context = TestHookContext.of("logger", "{\"level\":\"DEBUG\"}").on("c1");
         try (LogCapture log = LogCapture.plugin()) {
             hooks.onDisconnect(new Disconnect(1000, ""), context);
             assertThat(log.events()).extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG);
@@ -226,7 +227,7 @@ class LoggerHooksTest {
     @Test
     void invalidSettingsAreReportedOnceAndTheDefaultsApply() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
-        TestContext context = TestContext.of("{\"events\":[\"onConnect\",\"onChnage\"]}").on("c1");
+        TestHookContext context = TestHookContext.of("logger", "{\"events\":[\"onConnect\",\"onChnage\"]}").on("c1");
         try (LogCapture log = LogCapture.plugin()) {
             hooks.onChange(change("board", 1, Operation.SET, "a", Origin.connection("c1")), context); // not a default
             hooks.onDisconnect(new Disconnect(1000, ""), context);
@@ -244,7 +245,7 @@ class LoggerHooksTest {
     void anUnknownKeyIsReportedWithTheServersMessage() throws Exception {
         LoggerHooks hooks = new LoggerHooks();
         try (LogCapture log = LogCapture.plugin()) {
-            hooks.onDestroy(Destroy.INSTANCE, TestContext.of("{\"prefx\":\"x\"}"));
+            hooks.onDestroy(Destroy.INSTANCE, TestHookContext.of("logger", "{\"prefx\":\"x\"}"));
             assertThat(log.lines()).hasSize(2);
             assertThat(log.lines().get(0)).startsWith("[hookline] invalid settings").contains("prefx");
             assertThat(log.lines().get(1)).isEqualTo("[hookline] shut down");
@@ -267,7 +268,7 @@ class LoggerHooksTest {
 
             @Override
             public PluginContext plugin() {
-                PluginContext real = TestContext.of("{\"events\":[\"onDisconnect\"]}");
+                PluginContext real = TestHookContext.of("logger", "{\"events\":[\"onDisconnect\"]}");
                 return new PluginContext() {
                     public String id() {
                         return "logger";

@@ -9,6 +9,7 @@ import dev.hookline.server.Hookline;
 import dev.hookline.server.hooks.HookChain;
 import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.testkit.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +53,9 @@ class LoggerPluginJarIT {
                 assertThat(server.engine().chains().of(Hooks.ON_STORE_DOCUMENT).links()).isEmpty();
                 assertThat(server.engine().chains().of(Hooks.ON_UPDATE).links()).isEmpty();
 
-                try (Ws client = new Ws(port)) {
+                try (WsClient client = WsClient.connect(port)) {
                     assertThat(client.open("board").path("type").asText()).isEqualTo("ack");
-                    assertThat(client.set("board", "players/1", Ws.JSON.getNodeFactory().textNode("ann"))
+                    assertThat(client.set("board", "players/1", WsClient.JSON.getNodeFactory().textNode("ann"))
                             .path("version").asLong()).isEqualTo(1);
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> log.lines().stream().anyMatch(l -> l.contains("disconnect")));
@@ -80,16 +81,16 @@ class LoggerPluginJarIT {
 
     @Test
     void configuredEventsIncludingChanges() throws Exception {
-        ObjectNode settings = Ws.JSON.createObjectNode().put("prefix", "it").put("level", "info");
+        ObjectNode settings = WsClient.JSON.createObjectNode().put("prefix", "it").put("level", "info");
         settings.putArray("events").add("onChange").add("onDisconnect");
         try (LogCapture log = LogCapture.plugin()) {
             try (Hookline server = server(settings)) {
                 assertThat(server.engine().chains().of(Hooks.ON_CHANGE).links())
                         .extracting(HookChain.Link::priority).containsExactly(LoggerHooks.PRIORITY);
-                try (Ws client = new Ws(server.port())) {
+                try (WsClient client = WsClient.connect(server.port())) {
                     client.open("board");
-                    client.set("board", "players/1", Ws.JSON.getNodeFactory().numberNode(1));
-                    client.set("board", "players/2", Ws.JSON.getNodeFactory().numberNode(2));
+                    client.set("board", "players/1", WsClient.JSON.getNodeFactory().numberNode(1));
+                    client.set("board", "players/2", WsClient.JSON.getNodeFactory().numberNode(2));
                 }
                 await().atMost(Duration.ofSeconds(10)).until(() -> log.lines().stream().anyMatch(l -> l.contains("disconnect")));
             }

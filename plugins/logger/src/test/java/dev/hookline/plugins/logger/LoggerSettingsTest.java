@@ -3,13 +3,14 @@ package dev.hookline.plugins.logger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.testkit.TestHookContext;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LoggerSettingsTest {
 
     private static LoggerSettings bind(String json) {
-        return TestContext.of(json).settings(LoggerSettings.class);
+        return TestHookContext.of("logger", json).settings(LoggerSettings.class);
     }
 
     @Test

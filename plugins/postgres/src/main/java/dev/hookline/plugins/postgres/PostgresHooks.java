@@ -2,15 +2,17 @@ package dev.hookline.plugins.postgres;
 
 import dev.hookline.api.HookContext;
 import dev.hookline.api.Reject;
-import dev.hookline.api.ServerHooks;
 import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.Configure;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.plugins.storage.LoadAnswer;
+import dev.hookline.plugins.storage.Loaded;
+import dev.hookline.plugins.storage.StorageHooks;
+import dev.hookline.plugins.storage.StoreSlot;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 
 /**
@@ -29,28 +31,17 @@ import org.slf4j.Logger;
  * when the plugin stops ({@link PostgresPlugin}) or, for hooks registered in code, with
  * {@link #close()}.
  *
- * <p>Priority {@value #PRIORITY}, as the sqlite plugin's: it runs after the plugins that validate
- * or rewrite.
+ * <p>Priority {@value StorageHooks#PRIORITY}, as every storage plugin's ({@link StorageHooks}):
+ * it runs after the plugins that validate or rewrite.
  */
-public class PostgresHooks implements ServerHooks, AutoCloseable {
-
-    /** The priority of every hook of this class. */
-    public static final int PRIORITY = 10;
+public class PostgresHooks extends StorageHooks<PostgresStore> {
 
     /** Every store opened by this class loader (this load of the plugin), for {@link PostgresPlugin#stop()}. */
-    private static final Set<PostgresHooks> OPEN = ConcurrentHashMap.newKeySet();
-
-    private final ReentrantLock opening = new ReentrantLock();
-    private volatile PostgresStore store;
-    private volatile boolean closed;
+    private static final Set<StoreSlot<?>> OPEN = ConcurrentHashMap.newKeySet();
 
     /** Creates the hooks; the store opens on first use. */
     public PostgresHooks() {
-    }
-
-    @Override
-    public int priority() {
-        return PRIORITY;
+        super("postgres", OPEN);
     }
 
     /**
@@ -72,27 +63,14 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
     @Override
     public LoadDocument onLoadDocument(LoadDocument load, HookContext context) throws Exception {
         PostgresStore db = store(context);
-        PostgresStore.Loaded loaded;
+        Loaded loaded;
         try {
             loaded = db.load(load.document(), load.fence());
         } catch (SQLException e) {
             throw reject(context, e, "document " + load.document() + " cannot be loaded from storage",
                     "Document '" + load.document() + "' not loaded");
         }
-        if (loaded == null) {
-            return null; // nothing stored: a new document
-        }
-        PostgresStore.Skipped skipped = loaded.skipped();
-        if (skipped != null) {
-            context.plugin().logger().warn("Document '{}' has a damaged change log: {}. Loaded at version {} (snapshot {} "
-                            + "+ {} logged change(s)); left out {} logged row(s), versions {}..{}, now kept in the "
-                            + "table hookline_skipped_changes. Damaged loads since start: {}", load.document(),
-                    skipped.reason(), loaded.version(), loaded.snapshotVersion(), loaded.replayed(), skipped.rows(),
-                    skipped.first(), skipped.last(), db.damagedLoads());
-        }
-        context.plugin().logger().debug("Loaded '{}' at version {} (snapshot {} + {} logged change(s))",
-                load.document(), loaded.version(), loaded.snapshotVersion(), loaded.replayed());
-        return load.withState(loaded.state()).withMeta(loaded.meta()).withVersion(loaded.version());
+        return LoadAnswer.of(load, loaded, context.plugin().logger(), PostgresStore.SKIPPED_TABLE, db.damagedLoads());
     }
 
     @Override
@@ -143,58 +121,21 @@ public class PostgresHooks implements ServerHooks, AutoCloseable {
      *                4400 when the settings are invalid
      */
     PostgresStore store(HookContext context) {
-        PostgresStore current = store;
-        if (current != null && !current.isClosed()) {
-            return current;
-        }
-        if (closed || current != null) {
-            throw new Reject(4503, "the postgres storage is closed (the plugin is stopping or restarting)");
-        }
-        opening.lock();
-        try {
-            if (store == null && !closed) {
-                try {
-                    store = new PostgresStore(context.plugin().settings(PostgresSettings.class));
-                } catch (IllegalArgumentException e) {
-                    context.plugin().logger().error("Invalid settings: {}", e.getMessage());
-                    throw Reject.badRequest(e.getMessage());
-                }
-                OPEN.add(this);
-            }
-        } finally {
-            opening.unlock();
-        }
-        return store(context);
+        return openStore(context);
     }
 
-    /**
-     * @return how many loads found a damaged change log and loaded its valid prefix, since the
-     *         store opened (0 when it is not open)
-     */
-    public long damagedLoads() {
-        PostgresStore current = store;
-        return current == null ? 0 : current.damagedLoads();
-    }
-
-    /** Commits what is queued and closes the store; later hook calls reject with 4503. Idempotent. */
     @Override
-    public void close() {
-        opening.lock();
+    protected PostgresStore open(HookContext context) {
         try {
-            closed = true;
-            OPEN.remove(this);
-            if (store != null) {
-                store.close();
-            }
-        } finally {
-            opening.unlock();
+            return new PostgresStore(context.plugin().settings(PostgresSettings.class));
+        } catch (IllegalArgumentException e) {
+            context.plugin().logger().error("Invalid settings: {}", e.getMessage());
+            throw Reject.badRequest(e.getMessage());
         }
     }
 
     /** Closes every store opened by this load of the plugin (its {@code stop()}). */
     static void closeAll() {
-        for (PostgresHooks hooks : OPEN) {
-            hooks.close();
-        }
+        StoreSlot.closeAll(OPEN);
     }
 }

@@ -1,6 +1,6 @@
 package dev.hookline.plugins.postgres;
 
-import java.util.Locale;
+import dev.hookline.plugins.storage.SettingChecks;
 import java.util.regex.Pattern;
 
 /**
@@ -42,9 +42,9 @@ public record PostgresSettings(String url, String durability, Integer asyncFlush
             throw new IllegalArgumentException("postgres setting 'url' must be a PostgreSQL JDBC URL starting with "
                     + "jdbc:postgresql: (e.g. " + EXAMPLE_URL + ")");
         }
-        durability = oneOf("durability", durability, "ack", "ack", "async");
-        asyncFlushMillis = inRange("asyncFlushMillis", asyncFlushMillis, 50, 1, 60_000);
-        poolSize = inRange("poolSize", poolSize, 4, 1, 64);
+        durability = SettingChecks.oneOf("postgres", "durability", durability, "ack", "ack", "async");
+        asyncFlushMillis = SettingChecks.inRange("postgres", "asyncFlushMillis", asyncFlushMillis, 50, 1, 60_000);
+        poolSize = SettingChecks.inRange("postgres", "poolSize", poolSize, 4, 1, 64);
         if (schema == null) {
             schema = "public";
         } else if (!IDENTIFIER.matcher(schema).matches()) {
@@ -63,30 +63,5 @@ public record PostgresSettings(String url, String durability, Integer asyncFlush
     public String toString() {
         return "PostgresSettings[durability=" + durability + ", asyncFlushMillis=" + asyncFlushMillis + ", poolSize="
                 + poolSize + ", schema=" + schema + "]";
-    }
-
-    private static int inRange(String key, Integer value, int fallback, int min, int max) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < min || value > max) {
-            throw new IllegalArgumentException("postgres setting '" + key + "' must be from " + min + " to " + max
-                    + ", not " + value);
-        }
-        return value;
-    }
-
-    private static String oneOf(String key, String value, String fallback, String... allowed) {
-        if (value == null) {
-            return fallback;
-        }
-        String normalized = value.strip().toLowerCase(Locale.ROOT);
-        for (String candidate : allowed) {
-            if (candidate.equals(normalized)) {
-                return candidate;
-            }
-        }
-        throw new IllegalArgumentException("postgres setting '" + key + "' must be one of " + String.join(", ", allowed)
-                + ", not \"" + value + "\"");
     }
 }

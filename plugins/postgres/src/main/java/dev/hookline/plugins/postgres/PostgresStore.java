@@ -1,37 +1,29 @@
 package dev.hookline.plugins.postgres;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.api.Operation;
-import java.io.UncheckedIOException;
+import dev.hookline.plugins.storage.Compaction;
+import dev.hookline.plugins.storage.GroupCommit;
+import dev.hookline.plugins.storage.GroupCommit.Op;
+import dev.hookline.plugins.storage.LogReader;
+import dev.hookline.plugins.storage.Loaded;
+import dev.hookline.plugins.storage.LoggedChange;
+import dev.hookline.plugins.storage.StoreSlot;
+import dev.hookline.plugins.storage.StoredJson;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -42,11 +34,8 @@ import org.slf4j.LoggerFactory;
  * since, and the highest fencing token recorded per document.
  *
  * <h2>Writes: one writer, group commit</h2>
- * A single platform daemon thread writes, on a connection of its own. Callers enqueue appends
- * and snapshots; the writer takes everything queued, writes it in <em>one</em> transaction,
- * commits, then completes the callers' futures. While it commits, new work queues up for the
- * next transaction, so under load many changes of many documents share one commit. A caller that
- * waits ({@link #append} in ack mode, {@link #store}, {@link #flush}) returns once its work is
+ * A single platform daemon thread writes, on a connection of its own, what callers queue, many
+ * changes per transaction ({@link GroupCommit}). A caller that waits ({@link #append} in ack mode, {@link #store}, {@link #flush}) returns once its work is
  * committed; in async mode appends do not wait and the writer commits at most
  * {@code asyncFlushMillis} after the oldest uncommitted append.
  *
@@ -70,54 +59,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Opened by the hooks on first use, closed by the plugin's {@code stop()}.
  */
-final class PostgresStore implements AutoCloseable {
+final class PostgresStore implements StoreSlot.Store {
 
     private static final Logger log = LoggerFactory.getLogger("hookline.plugin.postgres");
 
-    /** The most operations one transaction takes; more go into the next one. */
-    private static final int MAX_BATCH = 4096;
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
-    /**
-     * JSON text in and out. Documents can be large and deep: the limits are the server's business
-     * (frames are checked when they arrive), not the store's.
-     */
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Where a load moves the rows of a damaged log ({@link Loaded.Skipped}). */
+    static final String SKIPPED_TABLE = "hookline_skipped_changes";
 
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(100_000).maxStringLength(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE)
-                .maxDocumentLength(-1).build());
-        JSON.getFactory().setStreamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(100_000).build());
-    }
-
-    /**
-     * A document as stored: the snapshot with the logged changes replayed onto it.
-     *
-     * @param skipped what the load left out of a damaged log, or {@code null} when the log was whole
-     */
-    record Loaded(ObjectNode state, Map<String, JsonNode> meta, long version, long snapshotVersion, int replayed,
-                  Skipped skipped) {
-    }
-
-    /**
-     * The part of a document's log a load could not use: from the first row that does not continue
-     * the valid prefix (a missing version, or a row that does not parse or apply) to the end. The
-     * load stops before it; the rows are moved to {@code hookline_skipped_changes}.
-     *
-     * @param after  the last version the load could use (the document's version)
-     * @param first  the first version left out
-     * @param last   the last version left out
-     * @param rows   how many logged rows were left out
-     * @param reason why the row at {@code first} ends the valid prefix
-     */
-    record Skipped(long after, long first, long last, int rows, String reason) {
-    }
-
-    /** A unit of work for the writer. {@code done} is null for async appends nobody waits for. */
-    private sealed interface Op {
-        CompletableFuture<Void> done();
-    }
+    private static final LogReader LOG = new LogReader("hookline_snapshots", "hookline_changes");
 
     /** An operation on one document's data, refused when its token is older than the recorded one. */
     private sealed interface Write extends Op {
@@ -126,8 +76,11 @@ final class PostgresStore implements AutoCloseable {
         long fence();
     }
 
-    private record Append(String document, long version, String op, String path, String value, String meta,
-                          long fence, CompletableFuture<Void> done) implements Write {
+    private record Append(LoggedChange change, long fence, CompletableFuture<Void> done) implements Write {
+        @Override
+        public String document() {
+            return change.document();
+        }
     }
 
     private record Snapshot(String document, long version, String state, String meta, long fence,
@@ -138,22 +91,10 @@ final class PostgresStore implements AutoCloseable {
     private record SetAside(String document, long after, long fence, CompletableFuture<Void> done) implements Write {
     }
 
-    /** Commits whatever is queued before it. */
-    private record Barrier(CompletableFuture<Void> done) implements Op {
-    }
-
-    /** Commits whatever is queued before it, then the writer ends. */
-    private record Close(CompletableFuture<Void> done) implements Op {
-    }
-
     private final PostgresSettings settings;
     private final Pools pools;
-    private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
-    /** Guards {@link #closed} together with enqueueing, so nothing is queued behind {@link Close}. */
-    private final ReentrantLock enqueue = new ReentrantLock();
-    private boolean closed;
+    private final GroupCommit queue;
     private final Thread writer;
-    private final long flushNanos;
     private final ReentrantLock migrating = new ReentrantLock();
     private volatile boolean migrated;
     /** Loads that found a damaged log and left part of it out, since the store opened. */
@@ -169,7 +110,7 @@ final class PostgresStore implements AutoCloseable {
      */
     PostgresStore(PostgresSettings settings) {
         this.settings = Objects.requireNonNull(settings);
-        this.flushNanos = TimeUnit.MILLISECONDS.toNanos(settings.asyncFlushMillis());
+        this.queue = new GroupCommit(settings.async(), settings.asyncFlushMillis(), PostgresStore::closedFailure);
         this.pools = new Pools(settings);
         this.writer = Thread.ofPlatform().daemon().name("hookline-postgres-writer").unstarted(this::runWriter);
         writer.start();
@@ -225,8 +166,7 @@ final class PostgresStore implements AutoCloseable {
                 long fence) throws SQLException, InterruptedException {
         boolean wait = !settings.async();
         CompletableFuture<Void> done = wait ? new CompletableFuture<>() : null;
-        submit(new Append(document, version, operation.name().toLowerCase(Locale.ROOT), path, text(value),
-                meta == null || meta.isNull() || meta.isMissingNode() ? null : text(meta), fence, done));
+        queue.submit(new Append(LoggedChange.of(document, version, operation, path, value, meta), fence, done));
         if (wait) {
             await(done);
         }
@@ -241,60 +181,29 @@ final class PostgresStore implements AutoCloseable {
      */
     void store(String document, long version, JsonNode state, Map<String, JsonNode> meta, long fence)
             throws SQLException, InterruptedException {
-        ObjectNode metaObject = JSON.createObjectNode();
-        meta.forEach(metaObject::set);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        submit(new Snapshot(document, version, text(state), text(metaObject), fence, done));
+        queue.submit(new Snapshot(document, version, StoredJson.text(state), StoredJson.metaText(meta), fence, done));
         await(done);
     }
 
     /** Returns once everything queued before the call is committed. */
     void flush() throws SQLException, InterruptedException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        submit(new Barrier(done));
-        await(done);
-    }
-
-    private void submit(Op op) throws SQLException {
-        enqueue.lock();
-        try {
-            if (closed) {
-                throw closedFailure();
-            }
-            queue.add(op);
-        } finally {
-            enqueue.unlock();
-        }
+        queue.flush();
     }
 
     private static SQLException closedFailure() {
         return new SQLException("the postgres storage is closed", Failures.CLOSED);
     }
 
+    /** As {@link GroupCommit#await}, but a refusal comes as the {@link Fenced} itself, for the hooks. */
     private static void await(CompletableFuture<Void> done) throws SQLException, InterruptedException {
         try {
-            done.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Fenced fenced) {
+            GroupCommit.await(done);
+        } catch (SQLException e) {
+            if (e.getCause() instanceof Fenced fenced) {
                 throw fenced;
             }
-            if (cause instanceof SQLException sql) {
-                // A new exception, so the stack shows the caller; the writer's is the cause.
-                throw new SQLException(sql.getMessage(), sql.getSQLState(), sql.getErrorCode(), sql);
-            }
-            throw new SQLException(String.valueOf(cause), cause);
-        }
-    }
-
-    private static String text(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+            throw e;
         }
     }
 
@@ -303,79 +212,14 @@ final class PostgresStore implements AutoCloseable {
         boolean running = true;
         try {
             while (running) {
-                batch.clear();
-                try {
-                    collect(batch);
-                } catch (InterruptedException e) {
-                    // Nobody interrupts the writer but a JVM in trouble: commit what there is and end.
-                    queue.drainTo(batch);
-                    running = false;
-                }
-                running &= batch.stream().noneMatch(op -> op instanceof Close);
+                running = queue.next(batch);
                 write(batch);
             }
         } catch (RuntimeException | Error e) {
             log.error("The PostgreSQL writer stopped: {}", e.toString(), e);
         } finally {
-            enqueue.lock();
-            try {
-                closed = true;
-            } finally {
-                enqueue.unlock();
-            }
-            List<Op> left = new ArrayList<>();
-            queue.drainTo(left);
-            SQLException gone = closedFailure();
-            for (Op op : left) {
-                if (op.done() != null) {
-                    op.done().completeExceptionally(gone);
-                }
-            }
-            for (Op op : batch) {
-                if (op instanceof Close close) {
-                    close.done().complete(null);
-                }
-            }
+            queue.finish(batch, () -> { });
         }
-    }
-
-    /**
-     * Waits for work, then takes everything queued (up to {@link #MAX_BATCH}). In async mode, an
-     * append nobody waits for holds the batch open for up to {@code asyncFlushMillis}, so that
-     * one commit covers that whole window; anything a caller waits for ends the wait at once.
-     */
-    private void collect(List<Op> batch) throws InterruptedException {
-        Op first = queue.take();
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - batch.size());
-        if (!settings.async() || waited(batch)) {
-            return;
-        }
-        long deadline = System.nanoTime() + flushNanos;
-        while (batch.size() < MAX_BATCH) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            Op next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            queue.drainTo(batch, MAX_BATCH - batch.size());
-            if (waited(batch)) {
-                return;
-            }
-        }
-    }
-
-    private static boolean waited(List<Op> batch) {
-        for (Op op : batch) {
-            if (op.done() != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -407,7 +251,7 @@ final class PostgresStore implements AutoCloseable {
                 } else {
                     log.warn("An acknowledged change was not written (async durability): {}", fenced.getMessage());
                 }
-            } else if (op.done() != null && !(op instanceof Close)) {
+            } else if (op.done() != null && !op.ends()) {
                 op.done().complete(null);
             }
         }
@@ -508,13 +352,8 @@ final class PostgresStore implements AutoCloseable {
                      ON CONFLICT (document) DO UPDATE SET version = excluded.version, state = excluded.state,
                        meta = excluded.meta, stored_at = excluded.stored_at
                      WHERE excluded.version >= hookline_snapshots.version""");
-             // Compaction. Rows above the stored version can only be changes the server reverted
-             // after this plugin had logged them (a later onChange hook rejected, or a deadline):
-             // the store runs on the document's lane, so every applied change is at or below it.
-             // They go too, unless this store was older than the snapshot already kept.
-             PreparedStatement compact = connection.prepareStatement("""
-                     DELETE FROM hookline_changes WHERE document = ? AND (version <= ?
-                         OR ? = (SELECT version FROM hookline_snapshots WHERE document = ?))""");
+             PreparedStatement compact = connection.prepareStatement(
+                     Compaction.sql("hookline_snapshots", "hookline_changes"));
              PreparedStatement keepSkipped = connection.prepareStatement("""
                      INSERT INTO hookline_skipped_changes (document, version, op, path, value, meta, skipped_at)
                      SELECT document, version, op, path, value, meta, now() FROM hookline_changes
@@ -532,12 +371,7 @@ final class PostgresStore implements AutoCloseable {
                 }
                 switch (w) {
                     case Append a -> {
-                        insertChange.setString(1, a.document());
-                        insertChange.setLong(2, a.version());
-                        insertChange.setString(3, a.op());
-                        insertChange.setString(4, a.path());
-                        insertChange.setString(5, a.value());
-                        insertChange.setString(6, a.meta());
+                        a.change().bind(insertChange);
                         insertChange.addBatch();
                         pending++;
                     }
@@ -547,11 +381,7 @@ final class PostgresStore implements AutoCloseable {
                         upsertSnapshot.setString(3, s.state());
                         upsertSnapshot.setString(4, s.meta());
                         upsertSnapshot.executeUpdate();
-                        compact.setString(1, s.document());
-                        compact.setLong(2, s.version());
-                        compact.setLong(3, s.version());
-                        compact.setString(4, s.document());
-                        compact.executeUpdate();
+                        Compaction.run(compact, s.document(), s.version());
                     }
                     case SetAside a -> {
                         keepSkipped.setString(1, a.document());
@@ -570,27 +400,13 @@ final class PostgresStore implements AutoCloseable {
     }
 
     private void failed(List<Op> batch, Exception e) {
-        List<String> lost = new ArrayList<>();
-        for (Op op : batch) {
-            if (op.done() != null && !(op instanceof Close)) {
-                op.done().completeExceptionally(e);
-            } else if (op instanceof Append a) {
-                lost.add(a.document() + "@" + a.version());
-            } else if (op instanceof Close close) {
-                close.done().complete(null);
-            }
-        }
         if (Failures.unavailable(e)) {
             log.error("PostgreSQL write of {} operation(s) failed, the database is not available: {}", batch.size(),
                     e.toString());
         } else {
             log.error("PostgreSQL write of {} operation(s) failed: {}", batch.size(), e.toString(), e);
         }
-        if (!lost.isEmpty()) {
-            log.error("{} acknowledged change(s) could not be written (async durability): {}. Unless those "
-                    + "documents are stored again from memory, their log has a gap, and they load without the "
-                    + "changes from the gap on", lost.size(), lost.size() > 20 ? lost.subList(0, 20) + "..." : lost);
-        }
+        GroupCommit.failed(batch, e, log);
     }
 
     private static void rollbackQuietly(Connection connection, Exception cause) {
@@ -611,7 +427,8 @@ final class PostgresStore implements AutoCloseable {
      *
      * <p>A damaged log (a missing version, a row that does not parse or apply) is not an error:
      * the document loads from the snapshot plus the longest valid prefix of the log, and the rest
-     * of the log is set aside before this returns. {@link Loaded#skipped()} says what was left out.
+     * of the log is set aside (in {@value #SKIPPED_TABLE}) before this returns.
+     * {@link Loaded#skipped()} says what was left out.
      *
      * @return the document, or {@code null} if nothing is stored for it
      * @throws Fenced       when a greater token is recorded for the document
@@ -631,7 +448,7 @@ final class PostgresStore implements AutoCloseable {
         Loaded loaded = read(document, true);
         if (loaded != null && loaded.skipped() != null) {
             CompletableFuture<Void> done = new CompletableFuture<>();
-            submit(new SetAside(document, loaded.skipped().after(), fence, done));
+            queue.submit(new SetAside(document, loaded.skipped().after(), fence, done));
             await(done);
             damagedLoads.incrementAndGet();
         }
@@ -648,8 +465,8 @@ final class PostgresStore implements AutoCloseable {
         return queue.size();
     }
 
-    /** @return how many loads found a damaged log and set part of it aside, since the store opened */
-    long damagedLoads() {
+    @Override
+    public long damagedLoads() {
         return damagedLoads.get();
     }
 
@@ -719,95 +536,7 @@ final class PostgresStore implements AutoCloseable {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
         }
-        ObjectNode state = null;
-        Map<String, JsonNode> meta = null;
-        long snapshotVersion = 0;
-        boolean found = false;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT version, state, meta FROM hookline_snapshots WHERE document = ?")) {
-            select.setString(1, document);
-            try (ResultSet rs = select.executeQuery()) {
-                if (rs.next()) {
-                    found = true;
-                    snapshotVersion = rs.getLong(1);
-                    JsonNode tree = parse(rs.getString(2));
-                    if (!(tree instanceof ObjectNode object)) {
-                        throw new SQLDataException("the stored snapshot of " + document + " is not a JSON object");
-                    }
-                    state = object;
-                    meta = new LinkedHashMap<>();
-                    JsonNode metaTree = parse(rs.getString(3));
-                    for (Iterator<Map.Entry<String, JsonNode>> it = metaTree.properties().iterator(); it.hasNext(); ) {
-                        Map.Entry<String, JsonNode> entry = it.next();
-                        meta.put(entry.getKey(), entry.getValue());
-                    }
-                }
-            }
-        }
-        Replay replay = new Replay(state, meta, snapshotVersion);
-        int replayed = 0;
-        Skipped skipped = null;
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT version, op, path, value, meta FROM hookline_changes
-                WHERE document = ? AND version > ? ORDER BY version""")) {
-            select.setString(1, document);
-            select.setLong(2, snapshotVersion);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    found = true;
-                    long version = rs.getLong(1);
-                    if (skipped != null) {
-                        skipped = new Skipped(skipped.after(), skipped.first(), version, skipped.rows() + 1,
-                                skipped.reason());
-                        continue;
-                    }
-                    String problem = version != replay.version() + 1
-                            ? "a gap: after version " + replay.version() + " comes version " + version
-                            : replayOne(replay, version, rs);
-                    if (problem == null) {
-                        replayed++;
-                    } else {
-                        skipped = new Skipped(replay.version(), version, version, 1, problem);
-                    }
-                }
-            }
-        }
-        return found ? new Loaded(replay.root(), replay.meta(), replay.version(), snapshotVersion, replayed, skipped)
-                : null;
-    }
-
-    /**
-     * Applies the logged change in the current row.
-     *
-     * @return {@code null}, or why the row cannot be used (the replay is then unchanged)
-     */
-    private static String replayOne(Replay replay, long version, ResultSet rs) throws SQLException {
-        try {
-            String value = rs.getString(4);
-            String changeMeta = rs.getString(5);
-            replay.apply(version, operation(rs.getString(2)), rs.getString(3),
-                    value == null ? null : parse(value), changeMeta == null ? null : parse(changeMeta));
-            return null;
-        } catch (SQLDataException | IllegalStateException e) {
-            return "the change at version " + version + " does not apply: " + e.getMessage();
-        }
-    }
-
-    private static Operation operation(String op) throws SQLException {
-        return switch (op) {
-            case "set" -> Operation.SET;
-            case "merge" -> Operation.MERGE;
-            case "delete" -> Operation.DELETE;
-            default -> throw new SQLDataException("unknown operation in the change log: " + op);
-        };
-    }
-
-    private static JsonNode parse(String text) throws SQLException {
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new SQLDataException("stored JSON does not parse: " + e.getOriginalMessage(), e);
-        }
+        return LOG.read(connection, document);
     }
 
     // ---- closing ----------------------------------------------------------------------------------
@@ -818,36 +547,13 @@ final class PostgresStore implements AutoCloseable {
      */
     @Override
     public void close() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        enqueue.lock();
-        try {
-            if (!closed) {
-                closed = true;
-                queue.add(new Close(done));
-            } else {
-                done.complete(null);
-            }
-        } finally {
-            enqueue.unlock();
-        }
-        try {
-            done.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            writer.join(CLOSE_WAIT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            log.warn("The PostgreSQL writer did not finish within {} s: {}", CLOSE_WAIT.toSeconds(), e.toString());
-        }
+        queue.close(writer, log, "PostgreSQL");
         pools.close();
     }
 
     /** @return whether {@link #close} was called or the writer ended */
-    boolean isClosed() {
-        enqueue.lock();
-        try {
-            return closed;
-        } finally {
-            enqueue.unlock();
-        }
+    @Override
+    public boolean isClosed() {
+        return queue.isClosed();
     }
 }

@@ -9,6 +9,7 @@ import dev.hookline.server.Main;
 import dev.hookline.server.config.ConfigLoader;
 import dev.hookline.server.config.HooklineConfig;
 import dev.hookline.server.hooks.Hooks;
+import dev.hookline.testkit.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -79,7 +80,7 @@ class PluginJarIT {
             assertThat(server.plugins().problems()).isEmpty();
             assertThat(server.engine().chains().of(Hooks.ON_CHANGE).links()).extracting(l -> l.pluginId())
                     .containsExactly("postgres");
-            try (Ws client = Ws.connect(server.port())) {
+            try (WsClient client = WsClient.connect(server.port())) {
                 client.open("notes");
                 for (int i = 1; i <= 20; i++) {
                     assertThat(client.write("set", "notes", "n" + i, JsonNodeFactory.instance.numberNode(i), null)
@@ -90,7 +91,7 @@ class PluginJarIT {
 
         assertThat(db.count("SELECT version FROM hookline_snapshots WHERE document = 'notes'")).isEqualTo(20);
         try (Hookline server = server(plugins, flags)) {
-            try (Ws client = Ws.connect(server.port())) {
+            try (WsClient client = WsClient.connect(server.port())) {
                 assertThat(client.open("notes").path("version").asLong()).isEqualTo(20);
                 JsonNode snapshot = client.snapshot("notes");
                 assertThat(snapshot.get("value").size()).isEqualTo(20);

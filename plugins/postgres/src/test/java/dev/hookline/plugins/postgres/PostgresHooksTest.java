@@ -4,30 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hookline.api.Operation;
 import dev.hookline.api.Origin;
 import dev.hookline.api.Reject;
 import dev.hookline.api.payload.Change;
 import dev.hookline.api.payload.LoadDocument;
 import dev.hookline.api.payload.StoreDocument;
+import dev.hookline.plugins.storage.StorageHooksContract;
+import dev.hookline.testkit.TestHookContext;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The hooks called directly, as the server calls them, on a fresh database per test. */
-class PostgresHooksTest {
-
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+/**
+ * The hooks called directly, as the server calls them, on a fresh database per test: the storage
+ * plugins' contract, and what is PostgreSQL's own (schema, fencing, a database that goes away).
+ */
+class PostgresHooksTest extends StorageHooksContract<PostgresHooks> {
 
     private TestDatabase db;
     private final List<PostgresHooks> opened = new ArrayList<>();
@@ -43,18 +44,45 @@ class PostgresHooksTest {
         db.close();
     }
 
-    private TestContext context(String extra) {
-        return TestContext.of(db.settings(extra));
+    @Override
+    protected TestHookContext context(String extra) {
+        return TestHookContext.of("postgres", db.settings(extra));
     }
 
-    private PostgresHooks hooks() {
+    @Override
+    protected PostgresHooks hooks() {
         PostgresHooks hooks = new PostgresHooks();
         opened.add(hooks);
         return hooks;
     }
 
-    private static LoadDocument empty(String document) {
-        return new LoadDocument(document, NODES.objectNode(), Map.of(), 0);
+    @Override
+    protected String table(String name) {
+        return "hookline_" + name;
+    }
+
+    @Override
+    protected long count(String sql) throws Exception {
+        return db.count(sql);
+    }
+
+    @Override
+    protected void execute(String sql) throws Exception {
+        db.execute(sql);
+    }
+
+    @Override
+    protected long damagedLoads(PostgresHooks hooks) {
+        return hooks.damagedLoads();
+    }
+
+    /**
+     * Each writer waits for its ack before its next change, so one commit per change would be one
+     * commit per write; group commit takes what the writers queued meanwhile into one.
+     */
+    @Override
+    protected void checkGroupCommit(PostgresHooks hooks, int writes) {
+        assertThat(hooks.store(context("")).commits()).isLessThan(writes / 2);
     }
 
     private static Change set(String document, long version, long fence) {
@@ -72,141 +100,6 @@ class PostgresHooksTest {
     }
 
     @Test
-    void loadReplaysTheLogOntoNothingOnAFreshInstance() throws Exception {
-        RandomChanges random = new RandomChanges("doc", 7);
-        PostgresHooks writer = hooks();
-        for (Change change : random.run(300)) {
-            writer.onChange(change, context(""));
-        }
-        writer.close(); // as after kill -9: no store ran, only the log exists
-
-        LoadDocument loaded = hooks().onLoadDocument(empty("doc"), context(""));
-        assertThat(loaded.version()).isEqualTo(300);
-        assertThat(loaded.state()).isEqualTo(random.state.root());
-        assertThat(loaded.state().toString()).as("key order").isEqualTo(random.state.root().toString());
-        assertThat(new TreeMap<>(loaded.meta())).isEqualTo(new TreeMap<>(random.state.meta()));
-    }
-
-    @Test
-    void storeWritesASnapshotAndCompactsTheLogIdempotently() throws Exception {
-        RandomChanges random = new RandomChanges("doc", 11);
-        PostgresHooks hooks = hooks();
-        List<Change> changes = random.run(50);
-        for (Change change : changes.subList(0, 30)) {
-            hooks.onChange(change, context(""));
-        }
-        RandomChanges at30 = new RandomChanges("doc", 11);
-        at30.run(30);
-        StoreDocument store = new StoreDocument("doc", at30.state.snapshot(), at30.state.metaSnapshot(), 30);
-        hooks.onStoreDocument(store, context(""));
-        hooks.onStoreDocument(store, context("")); // idempotent
-        assertThat(db.count("SELECT count(*) FROM hookline_changes")).isZero();
-        assertThat(db.count("SELECT version FROM hookline_snapshots WHERE document = 'doc'")).isEqualTo(30);
-
-        for (Change change : changes.subList(30, 50)) {
-            hooks.onChange(change, context(""));
-        }
-        // An older store arriving late never replaces the newer snapshot.
-        RandomChanges at10 = new RandomChanges("doc", 11);
-        at10.run(10);
-        hooks.onStoreDocument(new StoreDocument("doc", at10.state.snapshot(), at10.state.metaSnapshot(), 10), context(""));
-        assertThat(db.count("SELECT version FROM hookline_snapshots WHERE document = 'doc'")).isEqualTo(30);
-        assertThat(db.count("SELECT count(*) FROM hookline_changes")).isEqualTo(20);
-
-        LoadDocument loaded = hooks().onLoadDocument(empty("doc"), context(""));
-        assertThat(loaded.version()).isEqualTo(50);
-        assertThat(loaded.state()).isEqualTo(random.state.root());
-        assertThat(new TreeMap<>(loaded.meta())).isEqualTo(new TreeMap<>(random.state.meta()));
-    }
-
-    @Test
-    void aChangeTheServerRevertedAfterItWasLoggedIsDroppedByTheNextStore() throws Exception {
-        RandomChanges random = new RandomChanges("doc", 13);
-        PostgresHooks hooks = hooks();
-        for (Change change : random.run(6)) {
-            hooks.onChange(change, context(""));
-        }
-        RandomChanges at5 = new RandomChanges("doc", 13);
-        at5.run(5);
-        hooks.onStoreDocument(new StoreDocument("doc", at5.state.snapshot(), at5.state.metaSnapshot(), 5), context(""));
-
-        assertThat(db.count("SELECT count(*) FROM hookline_changes")).as("the reverted change is gone").isZero();
-        LoadDocument loaded = hooks().onLoadDocument(empty("doc"), context(""));
-        assertThat(loaded.version()).isEqualTo(5);
-        assertThat(loaded.state()).isEqualTo(at5.state.root());
-    }
-
-    @Test
-    void aGapInTheLogLoadsTheValidPrefixAndSetsTheRestAside() throws Exception {
-        PostgresHooks hooks = hooks();
-        for (long version : new long[] {1, 2, 4, 5}) {
-            hooks.onChange(set("gappy", version, 0), context(""));
-        }
-        LoadDocument loaded = hooks.onLoadDocument(empty("gappy"), context(""));
-        assertThat(loaded.version()).isEqualTo(2);
-        assertThat(loaded.state().toString()).isEqualTo("{\"k1\":1,\"k2\":2}");
-        assertThat(hooks.damagedLoads()).isEqualTo(1);
-        assertThat(db.text("SELECT string_agg(version::text, '' ORDER BY version) FROM hookline_skipped_changes "
-                + "WHERE document = 'gappy'")).isEqualTo("45");
-        hooks.onChange(set("gappy", 3, 0), context(""));
-        LoadDocument again = hooks().onLoadDocument(empty("gappy"), context(""));
-        assertThat(again.version()).isEqualTo(3);
-        assertThat(again.state().toString()).isEqualTo("{\"k1\":1,\"k2\":2,\"k3\":3}");
-
-        // A row that does not apply ends the valid prefix too.
-        for (long version = 1; version <= 3; version++) {
-            hooks.onChange(set("bent", version, 0), context(""));
-        }
-        db.execute("UPDATE hookline_changes SET op = 'explode' WHERE document = 'bent' AND version = 2");
-        assertThat(hooks.onLoadDocument(empty("bent"), context("")).version()).isEqualTo(1);
-        assertThat(db.count("SELECT count(*) FROM hookline_skipped_changes WHERE document = 'bent'")).isEqualTo(2);
-    }
-
-    @Test
-    void asyncModeCommitsWithinTheFlushInterval() throws Exception {
-        PostgresHooks hooks = hooks();
-        TestContext async = context(",\"durability\":\"async\",\"asyncFlushMillis\":100");
-        hooks.onChange(set("a", 1, 0), async);
-        // Nobody waits or flushes: the writer commits on its own within the interval.
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).ignoreExceptions() // no table yet
-                .until(() -> db.count("SELECT count(*) FROM hookline_changes WHERE document = 'a'") == 1);
-        hooks.onChange(set("a", 2, 0), async);
-        // A load first commits what is queued.
-        assertThat(hooks.onLoadDocument(empty("a"), async).version()).isEqualTo(2);
-    }
-
-    @Test
-    void concurrentWritersOfManyDocumentsShareCommitsAndLoseNothing() throws Exception {
-        PostgresHooks hooks = hooks();
-        int documents = 20;
-        int perDocument = 50;
-        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int d = 0; d < documents; d++) {
-                String name = "doc" + d;
-                futures.add(threads.submit(() -> {
-                    for (int v = 1; v <= perDocument; v++) {
-                        hooks.onChange(set(name, v, 0), context(""));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                future.get();
-            }
-        }
-        assertThat(db.count("SELECT count(*) FROM hookline_changes")).isEqualTo((long) documents * perDocument);
-        // Each writer waits for its ack before its next change, so one commit per change would be
-        // 1000 commits; group commit takes what 20 writers queued meanwhile into one.
-        assertThat(hooks.store(context("")).commits()).isLessThan(documents * perDocument / 2);
-        for (int d = 0; d < documents; d++) {
-            LoadDocument loaded = hooks.onLoadDocument(empty("doc" + d), context(""));
-            assertThat(loaded.version()).isEqualTo(perDocument);
-            assertThat(loaded.state().size()).isEqualTo(perDocument);
-        }
-    }
-
-    @Test
     void aCustomSchemaIsCreatedAndUsed() throws Exception {
         PostgresHooks hooks = hooks();
         hooks.onChange(set("s", 1, 0), context(",\"schema\":\"hl_custom\""));
@@ -217,7 +110,7 @@ class PostgresHooksTest {
 
     @Test
     void invalidSettingsNameTheKey() {
-        assertThatThrownBy(() -> hooks().onConfigure(null, TestContext.of("{}")))
+        assertThatThrownBy(() -> hooks().onConfigure(null, TestHookContext.of("postgres", "{}")))
                 .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.reason()).contains("'url'", "required"));
         assertThatThrownBy(() -> hooks().onLoadDocument(empty("x"), context(",\"durability\":\"sometimes\"")))
                 .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.reason()).contains("'durability'", "sometimes"));
@@ -236,15 +129,6 @@ class PostgresHooksTest {
         assertThat(new PostgresSettings(db.url() + "&password=secret", null, null, null, null).toString())
                 .doesNotContain("secret");
         assertThat(new PostgresSettings(db.url(), "ASYNC", null, null, null).async()).isTrue();
-    }
-
-    @Test
-    void aClosedStoreRejectsWith4503() throws Exception {
-        PostgresHooks hooks = hooks();
-        hooks.onLoadDocument(empty("x"), context(""));
-        hooks.close();
-        assertThatThrownBy(() -> hooks.onChange(new Change("x", Operation.DELETE, "", null, null, 1, Origin.SERVER),
-                context(""))).isInstanceOfSatisfying(Reject.class, r -> assertThat(r.code()).isEqualTo(4503));
     }
 
     @Test
@@ -339,7 +223,7 @@ class PostgresHooksTest {
         try (var probe = new java.net.ServerSocket(0)) {
             closedPort = probe.getLocalPort();
         }
-        TestContext down = TestContext.of("{\"url\":\"jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=postgres\"}");
+        TestHookContext down = TestHookContext.of("postgres", "{\"url\":\"jdbc:postgresql://127.0.0.1:" + closedPort + "/x?user=postgres\"}");
         PostgresHooks hooks = hooks();
         // Each call is bounded by the pool's connection timeout (3 s), well below a hook's deadline.
         Duration bound = Duration.ofSeconds(5);
@@ -365,7 +249,7 @@ class PostgresHooksTest {
     void theWriterRecoversWhenTheDatabaseIsBack() throws Exception {
         try (TcpProxy proxy = new TcpProxy(5432)) {
             String url = db.url().replace("127.0.0.1:5432", "127.0.0.1:" + proxy.port());
-            TestContext viaProxy = TestContext.of("{\"url\":\"" + url + "\"}");
+            TestHookContext viaProxy = TestHookContext.of("postgres", "{\"url\":\"" + url + "\"}");
             PostgresHooks hooks = hooks();
             hooks.onChange(set("r", 1, 0), viaProxy);
 

@@ -1,6 +1,6 @@
 package dev.hookline.plugins.sqlite;
 
-import java.util.Locale;
+import dev.hookline.plugins.storage.SettingChecks;
 
 /**
  * The plugin's settings, bound with {@code context.plugin().settings(SqliteSettings.class)}. Every
@@ -34,14 +34,9 @@ public record SqliteSettings(String file, String durability, Integer asyncFlushM
         } else if (file.isBlank()) {
             throw new IllegalArgumentException("sqlite setting 'file' must name a database file, not be blank");
         }
-        durability = oneOf("durability", durability, "ack", "ack", "async");
-        if (asyncFlushMillis == null) {
-            asyncFlushMillis = 50;
-        } else if (asyncFlushMillis < 1 || asyncFlushMillis > 60_000) {
-            throw new IllegalArgumentException(
-                    "sqlite setting 'asyncFlushMillis' must be from 1 to 60000 (milliseconds), not " + asyncFlushMillis);
-        }
-        synchronous = oneOf("synchronous", synchronous, "normal", "normal", "full");
+        durability = SettingChecks.oneOf("sqlite", "durability", durability, "ack", "ack", "async");
+        asyncFlushMillis = SettingChecks.inRange("sqlite", "asyncFlushMillis", asyncFlushMillis, 50, 1, 60_000);
+        synchronous = SettingChecks.oneOf("sqlite", "synchronous", synchronous, "normal", "normal", "full");
     }
 
     /** @return whether changes are acknowledged before they are committed */
@@ -52,19 +47,5 @@ public record SqliteSettings(String file, String durability, Integer asyncFlushM
     /** @return whether every commit is synced to disk (survives power loss) */
     public boolean fullSync() {
         return synchronous.equals("full");
-    }
-
-    private static String oneOf(String key, String value, String fallback, String... allowed) {
-        if (value == null) {
-            return fallback;
-        }
-        String normalized = value.strip().toLowerCase(Locale.ROOT);
-        for (String candidate : allowed) {
-            if (candidate.equals(normalized)) {
-                return candidate;
-            }
-        }
-        throw new IllegalArgumentException("sqlite setting '" + key + "' must be one of " + String.join(", ", allowed)
-                + ", not \"" + value + "\"");
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hookline.testkit.WsClient;
 import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -82,7 +83,7 @@ class CrashIT {
     }
 
     private void verify(int port, Map<String, Acked> acked, int round) {
-        try (Ws client = Ws.connect(port)) {
+        try (WsClient client = WsClient.connect(port)) {
             for (String document : DOCUMENTS) {
                 JsonNode open = client.open(document);
                 assertThat(open.path("type").asText()).as("open %s in round %d: %s", document, round, open).isEqualTo("ack");
@@ -114,7 +115,7 @@ class CrashIT {
             int clientId = c;
             writers.add(Thread.ofVirtual().start(() -> {
                 Semaphore window = new Semaphore(IN_FLIGHT);
-                try (Ws client = Ws.connect(port)) {
+                try (WsClient client = WsClient.connect(port)) {
                     for (String document : DOCUMENTS) {
                         client.open(document);
                     }
@@ -155,11 +156,14 @@ class CrashIT {
 
     private void start(Path plugins, int port, int round) throws Exception {
         Path target = Path.of("target").toAbsolutePath().normalize();
-        // The server's class path without this plugin (its classes or jar) and without sqlite-jdbc:
-        // the plugin and its shaded driver come only from the jar in the plugins folder.
+        // The server's class path without this plugin (its classes or jar), without sqlite-jdbc and
+        // without the storage support: the plugin and what it shades come only from the jar in the
+        // plugins folder.
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().normalize().startsWith(target))
                 .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("sqlite-jdbc"))
+                .filter(entry -> !Path.of(entry).getFileName().toString().startsWith("hookline-plugin-storage-support")
+                        && !entry.contains("storage-support" + File.separator + "target"))
                 .collect(Collectors.joining(File.pathSeparator));
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", classpath, "dev.hookline.server.Main",

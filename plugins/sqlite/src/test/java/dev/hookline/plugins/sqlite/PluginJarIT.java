@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hookline.server.Hookline;
 import dev.hookline.server.hooks.Hooks;
 import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.testkit.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class PluginJarIT {
     }
 
     private Hookline server(Path plugins, Path db) throws Exception {
-        JsonNode settings = Ws.JSON.createObjectNode().put("file", db.toString());
+        JsonNode settings = WsClient.JSON.createObjectNode().put("file", db.toString());
         return Hookline.builder().host("127.0.0.1").port(0).classpathHooks(false).pluginsDirectory(plugins)
                 .pluginSettings(id -> id.equals("sqlite") ? PluginSettings.DEFAULTS.withSettings(settings) : PluginSettings.DEFAULTS)
                 .start();
@@ -41,7 +42,7 @@ class PluginJarIT {
         try (Hookline server = server(plugins, db)) {
             assertThat(server.plugins().problems()).isEmpty();
             assertThat(server.engine().chains().of(Hooks.ON_CHANGE).links()).extracting(l -> l.pluginId()).containsExactly("sqlite");
-            try (Ws client = Ws.connect(server.port())) {
+            try (WsClient client = WsClient.connect(server.port())) {
                 client.open("notes");
                 for (int i = 1; i <= 20; i++) {
                     assertThat(client.write("set", "notes", "n" + i, JsonNodeFactory.instance.numberNode(i), null)
@@ -52,7 +53,7 @@ class PluginJarIT {
 
         assertThat(db).exists();
         try (Hookline server = server(plugins, db)) {
-            try (Ws client = Ws.connect(server.port())) {
+            try (WsClient client = WsClient.connect(server.port())) {
                 assertThat(client.open("notes").path("version").asLong()).isEqualTo(20);
                 JsonNode snapshot = client.snapshot("notes");
                 assertThat(snapshot.get("value").size()).isEqualTo(20);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hookline.server.Hookline;
 import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.testkit.WsClient;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -25,7 +26,7 @@ class ServerRestartTest {
     private static Hookline server(SqliteHooks hooks, Path db, String extra) {
         JsonNode settings;
         try {
-            settings = Ws.JSON.readTree("{\"file\":" + Ws.JSON.writeValueAsString(db.toString()) + extra + "}");
+            settings = WsClient.JSON.readTree("{\"file\":" + WsClient.JSON.writeValueAsString(db.toString()) + extra + "}");
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
         }
@@ -45,7 +46,7 @@ class ServerRestartTest {
     }
 
     private static void writeSome(int port) {
-        try (Ws client = Ws.connect(port)) {
+        try (WsClient client = WsClient.connect(port)) {
             assertThat(client.open("board").path("version").asLong()).isZero();
             assertThat(client.write("set", "board", "players/1", NODES.objectNode().put("name", "Ann"),
                     NODES.objectNode().put("by", "ann")).path("version").asLong()).isEqualTo(1);
@@ -59,7 +60,7 @@ class ServerRestartTest {
     }
 
     private static void assertBoard(int port) {
-        try (Ws client = Ws.connect(port)) {
+        try (WsClient client = WsClient.connect(port)) {
             assertThat(client.open("board").path("version").asLong()).isEqualTo(5);
             JsonNode snapshot = client.snapshot("board");
             assertThat(snapshot.path("version").asLong()).isEqualTo(5);
@@ -84,7 +85,7 @@ class ServerRestartTest {
         Path live = dir.resolve("live-" + name);
         Path copy = dir.resolve(name);
         SqliteHooks hooks = new SqliteHooks();
-        try (Hookline server = server(hooks, live, ""); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(hooks, live, ""); WsClient client = WsClient.connect(server.port())) {
             client.open("board");
             writeSomeOpen(client); // kept open: no store runs, only the log has them
             exec(live, "VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
@@ -102,7 +103,7 @@ class ServerRestartTest {
 
         SqliteHooks second = new SqliteHooks();
         try (Hookline server = server(second, db, "")) {
-            try (Ws client = Ws.connect(server.port())) {
+            try (WsClient client = WsClient.connect(server.port())) {
                 assertThat(client.open("board").path("version").asLong()).isEqualTo(2);
                 assertThat(client.snapshot("board").get("value").toString())
                         .isEqualTo("{\"players\":{\"1\":{\"name\":\"Ann\",\"score\":3}}}");
@@ -114,7 +115,7 @@ class ServerRestartTest {
             second.close();
         }
         withServer(db, "", port -> {
-            try (Ws client = Ws.connect(port)) {
+            try (WsClient client = WsClient.connect(port)) {
                 assertThat(client.open("board").path("version").asLong()).isEqualTo(3);
                 assertThat(client.snapshot("board").get("value").toString()).isEqualTo(
                         "{\"players\":{\"1\":{\"name\":\"Ann\",\"score\":3},\"3\":{\"name\":\"Cid\"}}}");
@@ -138,7 +139,7 @@ class ServerRestartTest {
         exec(db, "UPDATE snapshots SET state = '{broken' || state WHERE document = 'board'");
         SqliteHooks second = new SqliteHooks();
         try (Hookline server = server(second, db, "")) {
-            try (Ws client = Ws.connect(server.port())) {
+            try (WsClient client = WsClient.connect(server.port())) {
                 JsonNode answer = client.open("board");
                 assertThat(answer.path("type").asText()).isEqualTo("error");
                 assertThat(answer.path("code").asInt()).isEqualTo(4500);
@@ -164,7 +165,7 @@ class ServerRestartTest {
         withServer(logOnlyCopy("copy.db"), "", ServerRestartTest::assertBoard);
     }
 
-    private static void writeSomeOpen(Ws client) {
+    private static void writeSomeOpen(WsClient client) {
         client.write("set", "board", "players/1", NODES.objectNode().put("name", "Ann"), NODES.objectNode().put("by", "ann"));
         client.write("merge", "board", "players/1", NODES.objectNode().put("score", 3), null);
         client.write("set", "board", "title", NODES.textNode("Sprint 12"), NODES.numberNode(7));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hookline.server.Hookline;
 import dev.hookline.server.hooks.PluginSettings;
+import dev.hookline.testkit.WsClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -52,7 +53,7 @@ class StorageSwapIT {
         return Hookline.builder().host("127.0.0.1").port(0).classpathHooks(false).pluginsDirectory(plugins)
                 .watchPlugins(false) // the test drives the host itself
                 .pluginSettings(id -> id.equals("sqlite")
-                        ? PluginSettings.DEFAULTS.withSettings(Ws.JSON.createObjectNode().put("file", db.get().toString()))
+                        ? PluginSettings.DEFAULTS.withSettings(WsClient.JSON.createObjectNode().put("file", db.get().toString()))
                         : PluginSettings.DEFAULTS)
                 .start();
     }
@@ -80,7 +81,7 @@ class StorageSwapIT {
         Path db = dir.resolve("data/live.db");
 
         Path copy;
-        try (Hookline server = server(plugins, db); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(plugins, db); WsClient client = WsClient.connect(server.port())) {
             client.open("fdvictim");
             assertThat(version(client.write("set", "fdvictim", "k0", NODES.textNode("zero"), null))).isEqualTo(1);
 
@@ -89,7 +90,7 @@ class StorageSwapIT {
             assertThat(refused.path("type").asText()).isEqualTo("error");
             assertThat(refused.path("code").asInt()).isEqualTo(4503);
             // A document not in memory is not loaded empty in the meantime either.
-            try (Ws other = Ws.connect(server.port())) {
+            try (WsClient other = WsClient.connect(server.port())) {
                 assertThat(other.open("elsewhere").path("code").asInt()).isEqualTo(4503);
             }
 
@@ -99,7 +100,7 @@ class StorageSwapIT {
             copy = copyOf(db, "after-reload.db");
         }
 
-        try (Hookline server = server(plugins, copy); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(plugins, copy); WsClient client = WsClient.connect(server.port())) {
             assertThat(client.open("fdvictim").path("version").asLong()).isEqualTo(2);
             assertThat(client.snapshot("fdvictim").get("value").toString()).isEqualTo("{\"k0\":\"zero\",\"k2\":\"two\"}");
         }
@@ -112,7 +113,7 @@ class StorageSwapIT {
         AtomicReference<Path> db = new AtomicReference<>(dir.resolve("data/first.db"));
 
         Path copy;
-        try (Hookline server = server(plugins, db::get); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(plugins, db::get); WsClient client = WsClient.connect(server.port())) {
             client.open("moved");
             version(client.write("set", "moved", "k0", NODES.textNode("zero"), null));
             version(client.write("set", "moved", "k1", NODES.textNode("one"), null));
@@ -124,7 +125,7 @@ class StorageSwapIT {
             copy = copyOf(db.get(), "second-copy.db");
         }
 
-        try (Hookline server = server(plugins, copy); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(plugins, copy); WsClient client = WsClient.connect(server.port())) {
             assertThat(client.open("moved").path("version").asLong()).isEqualTo(3);
             assertThat(client.snapshot("moved").get("value").toString())
                     .isEqualTo("{\"k0\":\"zero\",\"k1\":\"one\",\"k2\":\"two\"}");
@@ -140,7 +141,7 @@ class StorageSwapIT {
         int refused = 0;
 
         Path copy;
-        try (Hookline server = server(plugins, db); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(plugins, db); WsClient client = WsClient.connect(server.port())) {
             client.open("board");
             // Up to 8 writes in flight at any time, so that some are running when the chains swap.
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -150,7 +151,7 @@ class StorageSwapIT {
                 Deque<CompletableFuture<JsonNode>> window = new ArrayDeque<>();
                 for (int i = 0; i < MAX_WRITES && writing.get(); i++) {
                     if (window.size() == 8) {
-                        window.removeFirst().orTimeout(Ws.WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
+                        window.removeFirst().orTimeout(WsClient.WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
                     }
                     CompletableFuture<JsonNode> answer = client.setAsync("board", "k" + i, NODES.numberNode(i));
                     answer.whenComplete((frame, error) -> answered.incrementAndGet());
@@ -168,7 +169,7 @@ class StorageSwapIT {
             writing.set(false);
             writer.join();
             for (int i = 0; i < answers.size(); i++) {
-                JsonNode answer = answers.get(i).orTimeout(Ws.WAIT.toSeconds(), TimeUnit.SECONDS).join();
+                JsonNode answer = answers.get(i).orTimeout(WsClient.WAIT.toSeconds(), TimeUnit.SECONDS).join();
                 if (answer.path("type").asText().equals("ack")) {
                     acked.add("k" + i);
                 } else {
@@ -181,7 +182,7 @@ class StorageSwapIT {
         }
 
         assertThat(acked).hasSizeGreaterThanOrEqualTo(80);
-        try (Hookline server = server(plugins, copy); Ws client = Ws.connect(server.port())) {
+        try (Hookline server = server(plugins, copy); WsClient client = WsClient.connect(server.port())) {
             client.open("board");
             JsonNode value = client.snapshot("board").get("value");
             List<String> found = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.hookline.plugins.postgres;
+package dev.hookline.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,33 +15,53 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A minimal protocol v1 client for these tests (the server's own test client is not published):
- * requests with ids, answered by futures; other frames are ignored. 127.0.0.1 only.
+ * A minimal protocol v1 client for tests against a running server: requests with ids, answered
+ * by futures (the ack or the error frame); snapshot frames of {@link #snapshot} subscriptions;
+ * other frames are ignored. Connects to {@code ws://127.0.0.1:<port>/ws}; every wait is bounded
+ * by {@link #WAIT}.
+ *
+ * <pre>{@code
+ * try (WsClient client = WsClient.connect(server.port())) {
+ *     JsonNode ack = client.write("set", "board", "players/1", TextNode.valueOf("ann"), null);
+ * }
+ * }</pre>
  */
-final class Ws implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration WAIT = Duration.ofSeconds(15);
+    /** Frames in and out. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest any step waits: connecting, the welcome, a send, an answer. */
+    public static final Duration WAIT = Duration.ofSeconds(15);
 
     private final WebSocket socket;
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<JsonNode>> snapshots = new ConcurrentHashMap<>();
     private final CompletableFuture<JsonNode> welcome = new CompletableFuture<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
     private final Object sendLock = new Object();
 
-    private Ws(int port) {
+    private WsClient(int port) {
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT)
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new Listener())
                 .orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    /** Connects and waits for the welcome. */
-    static Ws connect(int port) {
-        Ws ws = new Ws(port);
+    /** Connects to the server on 127.0.0.1:{@code port} and waits for the welcome. */
+    public static WsClient connect(int port) {
+        WsClient ws = new WsClient(port);
         ws.welcome.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
         return ws;
+    }
+
+    /** @return the welcome frame */
+    public JsonNode welcome() {
+        return welcome.join();
+    }
+
+    /** @return the close code, once the server closed the socket (-1 after an error) */
+    public CompletableFuture<Integer> closed() {
+        return closed;
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -94,7 +114,7 @@ final class Ws implements AutoCloseable {
     }
 
     /** Sends a request and returns the future of its ack or error. */
-    CompletableFuture<JsonNode> requestAsync(ObjectNode frame) {
+    public CompletableFuture<JsonNode> requestAsync(ObjectNode frame) {
         long id = ids.incrementAndGet();
         frame.put("id", id);
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
@@ -114,28 +134,34 @@ final class Ws implements AutoCloseable {
         return answer;
     }
 
-    JsonNode request(ObjectNode frame) {
+    /** Sends a request and waits for its ack or error. */
+    public JsonNode request(ObjectNode frame) {
         return requestAsync(frame).orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
     }
 
-    static ObjectNode frame(String type, String doc) {
+    /** @return a frame {@code {"type": type, "doc": doc}} to add to */
+    public static ObjectNode frame(String type, String doc) {
         return JSON.createObjectNode().put("type", type).put("doc", doc);
     }
 
     /** Opens a document; returns the ack (with the version) or the error. */
-    JsonNode open(String doc) {
+    public JsonNode open(String doc) {
         return request(frame("open", doc));
     }
 
-    CompletableFuture<JsonNode> setAsync(String doc, String path, JsonNode value) {
+    /** Sends a set; returns the future of its ack or error. */
+    public CompletableFuture<JsonNode> setAsync(String doc, String path, JsonNode value) {
         ObjectNode frame = frame("set", doc).put("path", path);
         frame.set("value", value);
         return requestAsync(frame);
     }
 
-    /** Subscribes to the whole document; returns its snapshot frame (value, meta, version). */
-    JsonNode snapshot(String doc) {
-        long id = ids.get() + 1; // the id requestAsync will use: requests of this client are not concurrent here
+    /**
+     * Subscribes to the whole document; returns its snapshot frame (value, meta, version). Not
+     * while other requests of this client are in flight (it predicts the id of its request).
+     */
+    public JsonNode snapshot(String doc) {
+        long id = ids.get() + 1; // the id requestAsync will use: no other request is in flight
         CompletableFuture<JsonNode> snapshot = new CompletableFuture<>();
         snapshots.put(id, snapshot);
         JsonNode ack = request(frame("sub", doc).put("path", ""));
@@ -146,7 +172,7 @@ final class Ws implements AutoCloseable {
     }
 
     /** Sends a set, merge or delete; returns the ack or error. */
-    JsonNode write(String type, String doc, String path, JsonNode value, JsonNode meta) {
+    public JsonNode write(String type, String doc, String path, JsonNode value, JsonNode meta) {
         ObjectNode frame = frame(type, doc).put("path", path);
         if (value != null) {
             frame.set("value", value);
@@ -157,12 +183,22 @@ final class Ws implements AutoCloseable {
         return request(frame);
     }
 
+    /** Sends a set; returns the ack or error. */
+    public JsonNode set(String doc, String path, JsonNode value) {
+        return write("set", doc, path, value, null);
+    }
+
+    /**
+     * Closes with 1000 and no reason, waits (up to 2 s) for the server's close, so that the server
+     * sees a clean close, then drops the socket.
+     */
     @Override
     public void close() {
         try {
-            socket.sendClose(1000, "bye").get(2, TimeUnit.SECONDS);
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
+            closed.get(2, TimeUnit.SECONDS);
         } catch (Exception ignored) {
-            // already closed
+            // already closed, or the server does not answer: dropped all the same
         }
         socket.abort();
     }

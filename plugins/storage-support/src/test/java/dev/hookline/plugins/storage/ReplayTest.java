@@ -1,4 +1,4 @@
-package dev.hookline.plugins.postgres;
+package dev.hookline.plugins.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The plugin's replay applies changes exactly as the server's DocumentState does, meta included. */
+/** The storage plugins' replay applies changes exactly as the server's DocumentState does, meta included. */
 class ReplayTest {
 
     @Test
@@ -18,8 +18,8 @@ class ReplayTest {
             Replay replay = new Replay(null, null, 0);
             for (Change change : random.run(60)) {
                 // Through JSON text, as the log stores them.
-                JsonNode value = change.value() == null ? null : PostgresStore.JSON.readTree(PostgresStore.JSON.writeValueAsString(change.value()));
-                JsonNode meta = change.meta() == null ? null : PostgresStore.JSON.readTree(change.meta().toString());
+                JsonNode value = change.value() == null ? null : StoredJson.JSON.readTree(StoredJson.JSON.writeValueAsString(change.value()));
+                JsonNode meta = change.meta() == null ? null : StoredJson.JSON.readTree(change.meta().toString());
                 replay.apply(change.version(), change.operation(), change.path(), value, meta);
             }
             assertThat(replay.root()).as("seed %d", seed).isEqualTo(random.state.root());

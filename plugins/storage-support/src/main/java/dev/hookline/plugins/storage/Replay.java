@@ -1,4 +1,4 @@
-package dev.hookline.plugins.postgres;
+package dev.hookline.plugins.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * A document being rebuilt from its snapshot and its change log. Applies SET, MERGE and DELETE
  * exactly as the server's {@code DocumentState} does, meta included, so that replaying the
  * logged changes reproduces the state the server had when it acknowledged them. Plugins may not
- * depend on the server or on each other, hence this copy of the rules (the same as the sqlite
- * plugin's {@code Replay}; both are checked against {@code DocumentState} by their ReplayTest):
+ * depend on the server, hence this copy of the rules (checked against {@code DocumentState} by
+ * ReplayTest):
  *
  * <ul>
  *   <li>SET replaces the node at the path, creating missing parent objects; the root can only be
@@ -31,7 +31,7 @@ import java.util.TreeMap;
  *
  * Logged paths are canonical (the server logs them so): {@code ""} or {@code a/b}. Not thread-safe.
  */
-final class Replay {
+public final class Replay {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -44,7 +44,7 @@ final class Replay {
      * @param meta    the snapshot's meta by path, or {@code null}
      * @param version the snapshot's version
      */
-    Replay(ObjectNode root, Map<String, JsonNode> meta, long version) {
+    public Replay(ObjectNode root, Map<String, JsonNode> meta, long version) {
         this.root = root == null ? NODES.objectNode() : root;
         if (meta != null) {
             meta.forEach((path, value) -> {
@@ -56,16 +56,16 @@ final class Replay {
         this.version = version;
     }
 
-    ObjectNode root() {
+    public ObjectNode root() {
         return root;
     }
 
     /** @return the meta by path, sorted; live */
-    NavigableMap<String, JsonNode> meta() {
+    public NavigableMap<String, JsonNode> meta() {
         return meta;
     }
 
-    long version() {
+    public long version() {
         return version;
     }
 
@@ -74,7 +74,7 @@ final class Replay {
      *
      * @throws IllegalStateException when the change does not fit (the log is corrupt)
      */
-    void apply(long changeVersion, Operation op, String path, JsonNode value, JsonNode changeMeta) {
+    public void apply(long changeVersion, Operation op, String path, JsonNode value, JsonNode changeMeta) {
         if (changeVersion != version + 1) {
             throw new IllegalStateException("version " + changeVersion + " does not follow version " + version);
         }

@@ -1,4 +1,4 @@
-package dev.hookline.plugins.sqlite;
+package dev.hookline.plugins.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,24 +13,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** Random writes applied to the server's own DocumentState: the reference replay must match. */
-final class RandomChanges {
+/**
+ * Random writes applied to the server's own DocumentState: the reference a replay of the log must
+ * match. In the test-jar, for the storage plugins' tests.
+ */
+public final class RandomChanges {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String[] KEYS = {"a", "b", "c", "a0", "b/"};
 
-    final DocumentState state = new DocumentState(null, null, 0);
-    final List<Change> changes = new ArrayList<>();
+    public final DocumentState state = new DocumentState(null, null, 0);
+    public final List<Change> changes = new ArrayList<>();
     private final Random random;
     private final String document;
 
-    RandomChanges(String document, long seed) {
+    public RandomChanges(String document, long seed) {
         this.document = document;
         this.random = new Random(seed);
     }
 
     /** Applies {@code count} changes that the state accepts; returns them as onChange would see them. */
-    List<Change> run(int count) {
+    public List<Change> run(int count) {
         while (changes.size() < count) {
             Operation op = Operation.values()[random.nextInt(3)];
             String path = randomPath();
