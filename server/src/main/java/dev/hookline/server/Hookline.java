@@ -309,6 +309,8 @@ public final class Hookline implements AutoCloseable {
         }
         String version = plugins.plugins().stream().filter(p -> p.id().equals(first.getKey()))
                 .map(p -> p.version()).findFirst().orElse("0.0.0");
+        // Its engine object lives as long as the node: its jar must not be unloaded under it.
+        plugins.pin(first.getKey(), "it provides the cluster engine this node runs on");
         ClusterService service = new ClusterService(settings.cluster, first.getValue(), first.getKey(),
                 engine.pluginContext(first.getKey(), version), documents, links, api, virtualThreads);
         webSockets.nodeId(service.nodeId());

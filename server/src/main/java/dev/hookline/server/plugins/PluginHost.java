@@ -74,6 +74,8 @@ public final class PluginHost implements AutoCloseable {
     private final Map<HostPluginClassLoader, Instant> closing = new ConcurrentHashMap<>(); // -> unloaded at
     private final LeakWatch leaks;
     private final Map<String, LoadedPlugin> plugins = new LinkedHashMap<>(); // in start order
+    /** Plugins that must not be unloaded or replaced while the server runs, with why. */
+    private final Map<String, String> pinned = new java.util.concurrent.ConcurrentHashMap<>();
     /** Cluster engines offered by started plugins, by plugin id, in start order. */
     private final Map<String, ClusterEngine> clusterEngines = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<Path, PluginProblem> problems = new LinkedHashMap<>();
@@ -233,6 +235,12 @@ public final class PluginHost implements AutoCloseable {
             if (manager.getPlugin(id) == null) {
                 return false;
             }
+            if (pinned.containsKey(id)) {
+                PluginWrapper wrapper = manager.getPlugin(id);
+                report(new PluginProblem(staging.sourceOf(wrapper.getPluginPath()), id, "not unloaded: "
+                        + pinned.get(id) + "; it keeps running until the server restarts"), null);
+                return false;
+            }
             List<String> dependents = dependentsOf(id);
             for (String dependent : dependents) {
                 engine.uninstall(dependent);
@@ -284,6 +292,11 @@ public final class PluginHost implements AutoCloseable {
             PluginWrapper old = manager.getPlugin(id);
             if (old == null) {
                 return loadStaged(staged);
+            }
+            if (pinned.containsKey(id)) {
+                staging.discard(file);
+                throw report(new PluginProblem(source, id, "not reloaded, the running version stays: "
+                        + pinned.get(id) + "; the new version is used at the next start"), null);
             }
             PluginDescriptor next;
             try {
@@ -654,6 +667,17 @@ public final class PluginHost implements AutoCloseable {
             throw report(new PluginProblem(wrapper.getPluginPath(), id, "its cluster engine " + name
                     + " could not be created: " + cause), cause);
         }
+    }
+
+    /**
+     * Keeps a plugin loaded for as long as the server runs: removing or replacing its jar is
+     * reported and takes effect at the next start. For a plugin whose objects the server holds
+     * beyond hook calls (the cluster engine it started with).
+     *
+     * @param why what the plugin is used for, for the report
+     */
+    public void pin(String id, String why) {
+        pinned.put(id, why);
     }
 
     /**
