@@ -320,11 +320,6 @@ public final class ClusterService implements ClusterNode, AutoCloseable {
         return status;
     }
 
-    /** The counters behind the meters. */
-    RelayCounters counters() {
-        return counters;
-    }
-
     /** Registers the cluster's meters. */
     public void bindMeters(io.micrometer.core.instrument.MeterRegistry registry) {
         ClusterMeters.bind(registry, this, counters);

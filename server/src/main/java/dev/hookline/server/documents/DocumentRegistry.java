@@ -126,11 +126,6 @@ public final class DocumentRegistry {
         }
     }
 
-    /** @return the names of the documents in memory now */
-    public java.util.Set<String> names() {
-        return java.util.Set.copyOf(documents.keySet());
-    }
-
     /** Unloads the document, on its lane, if nobody has it open any more. */
     public void releaseIfUnused(LiveDocument document) {
         document.lane().submit(document::unloadIfUnused);

@@ -477,11 +477,6 @@ public final class LiveDocument {
         }
     }
 
-    /** @return the fencing token of this node's ownership (0 on a single node) */
-    public long fence() {
-        return fence;
-    }
-
     /**
      * Drops the document from memory without storing it, because this node lost its ownership:
      * another node owns it now and loads it from storage. Every member is told to find it there.

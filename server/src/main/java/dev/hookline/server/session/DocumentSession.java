@@ -67,11 +67,6 @@ public final class DocumentSession implements Member {
         return connection;
     }
 
-    /** @return the client's connection, to send the document's frames to */
-    public ClientConnection client() {
-        return connection;
-    }
-
     /** @return the document's name */
     public String name() {
         return name;
