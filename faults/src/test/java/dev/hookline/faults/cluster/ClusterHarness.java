@@ -58,6 +58,18 @@ final class ClusterHarness implements AutoCloseable {
      * @param dir an empty folder for the nodes' homes
      */
     static ClusterHarness start(Path dir, int count, Redis redis) throws Exception {
+        return start(dir, count, redis, true);
+    }
+
+    /**
+     * As {@link #start(Path, int, Redis)}, but returns once every node serves HTTP, without waiting
+     * for the cluster to form (its Redis may be down): call {@link #awaitFormed} when it should be.
+     */
+    static ClusterHarness startUnformed(Path dir, int count, Redis redis) throws Exception {
+        return start(dir, count, redis, false);
+    }
+
+    private static ClusterHarness start(Path dir, int count, Redis redis, boolean formed) throws Exception {
         ClusterHarness cluster = new ClusterHarness(UUID.randomUUID().toString().substring(0, 8), redis);
         try {
             for (int i = 1; i <= count; i++) {
@@ -65,7 +77,7 @@ final class ClusterHarness implements AutoCloseable {
                 Path into = Files.createDirectories(dir.resolve(id));
                 cluster.nodes.add(new Node(id, Distribution.unpack(into), cluster.options(id)));
             }
-            cluster.startAll();
+            cluster.startAll(formed);
             log("cluster %s up: %s (redis %s, prefix %s, database %s)", cluster.run, cluster.nodes, redis.uri(),
                     cluster.prefix, cluster.database);
             return cluster;
@@ -127,6 +139,10 @@ final class ClusterHarness implements AutoCloseable {
 
     /** Starts every node that is down (in parallel), thaws the paused ones, then waits for the cluster to form. */
     void startAll() throws Exception {
+        startAll(true);
+    }
+
+    private void startAll(boolean formed) throws Exception {
         List<Callable<Node>> starts = new ArrayList<>();
         for (Node node : nodes) {
             if (node.isPaused()) {
@@ -137,7 +153,9 @@ final class ClusterHarness implements AutoCloseable {
             }
         }
         parallel(starts);
-        awaitFormed(Duration.ofSeconds(30));
+        if (formed) {
+            awaitFormed(Duration.ofSeconds(30));
+        }
     }
 
     /** SIGTERM to every node at once; each is killed if it has not exited within 20 s. */

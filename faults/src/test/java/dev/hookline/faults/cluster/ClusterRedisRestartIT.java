@@ -93,6 +93,37 @@ class ClusterRedisRestartIT extends ClusterTestBase {
         }
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void nodesStartedWhileRedisIsDownJoinOnceItIsUp() throws Exception {
+        try (RedisServer redis = RedisServer.start(Files.createDirectories(dir.resolve("late-redis")))) {
+            redis.kill();
+            try (ClusterHarness cluster = ClusterHarness.startUnformed(Files.createDirectories(dir.resolve("late-nodes")),
+                    3, redis.client())) {
+                // Every node serves without its cluster service, and says so.
+                awaitDisconnected(cluster.nodes());
+                redis.startAgain();
+                cluster.awaitFormed(Duration.ofSeconds(30));
+                for (Node node : cluster.nodes()) {
+                    assertThat(node.log()).as("%s's log: the engine could not start at first", node.id())
+                            .contains("could not start");
+                }
+                String doc = cluster.document("late-redis");
+                JsonClient writer = client(cluster.node(1), "writer");
+                writer.ack(writer.open(doc), "open " + doc);
+                JsonClient reader = client(cluster.node(3), "reader");
+                reader.ack(reader.open(doc), "open " + doc);
+                reader.ack(reader.sub(doc, "", null), "sub");
+                JsonNode ack = writer.ack(writer.set(doc, "x", IntNode.valueOf(7)), "write");
+                reader.awaitFrame(f -> "change".equals(f.path("type").asText())
+                        && f.path("version").asLong() == ack.path("version").asLong(), Duration.ofSeconds(10),
+                        "the write of n1 on n3");
+                log("nodes started while Redis was down joined once it was up; %s owned by %s", doc,
+                        cluster.holder(doc));
+            }
+        }
+    }
+
     /** Every connection health says the engine is unreachable (bounded), and no node died of it. */
     private static void awaitDisconnected(List<Node> nodes) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
