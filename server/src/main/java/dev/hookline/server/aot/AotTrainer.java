@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * folder and a free port.
  *
  * <p>Not part of the running server: the distribution's build runs
- * {@code java -cp lib/hookline-server-*.jar dev.hookline.server.aot.AotTrainer HOME LOG [SKIP]}.
+ * {@code java -cp lib/hookline-server-*.jar dev.hookline.server.aot.AotTrainer HOME LOG [SKIP]},
+ * SKIP being {@code true} to make none ({@code -Dhookline.aot.skip=true}).
  * It never fails the build: on a JDK older than 25 (which cannot make the cache), when asked to
  * skip, or when training fails, the distribution ships without a cache (which {@code bin/hookline}
  * handles) and one line says why. Every step is bounded in time, and the server's process tree is
@@ -48,7 +49,7 @@ public final class AotTrainer {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: AotTrainer HOME LOG [SKIP-REASON]");
+            System.err.println("usage: AotTrainer HOME LOG [SKIP]");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
@@ -57,8 +58,8 @@ public final class AotTrainer {
         Files.deleteIfExists(cache);
         Files.deleteIfExists(cache.resolveSibling(CACHE + ".config"));
         int feature = Runtime.version().feature();
-        if (args.length > 2 && !args[2].isBlank()) {
-            say("skipped (" + args[2] + "): the distribution has no lib/" + CACHE + "; it runs without one");
+        if (args.length > 2 && Boolean.parseBoolean(args[2])) {
+            say("skipped (hookline.aot.skip=true): the distribution has no lib/" + CACHE + "; it runs without one");
         } else if (feature < 25) {
             say("skipped: the build's JDK is " + feature + ", and making one needs JDK 25+ (JEP 514). "
                     + "The distribution has no lib/" + CACHE + "; it runs without one");
