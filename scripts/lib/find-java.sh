@@ -1,4 +1,5 @@
-# Sourced by Hookline's scripts. Finds a JDK 21 or newer and exports JAVA_HOME for it.
+# Sourced by Hookline's scripts. Finds a JDK 21 or newer and exports JAVA_HOME for it (and sets
+# HOOKLINE_JAVA_MAJOR, not exported, to its feature version, e.g. 25).
 # Looks at $JAVA_HOME, then the java on PATH, then macOS's /usr/libexec/java_home, then every
 # JDK under $HOOKLINE_JVM_DIR (default /usr/lib/jvm), newest first.
 # Prints what to do and returns 1 when there is none.
@@ -41,6 +42,7 @@ hookline_find_java() {
     major=$(hookline_java_major "$candidate")
     if [ -n "$major" ] && [ "$major" -ge "$min" ]; then
       export JAVA_HOME="$home"
+      HOOKLINE_JAVA_MAJOR="$major"   # not exported: for the caller's own choices
       export PATH="$JAVA_HOME/bin:$PATH"
       return 0
     fi

@@ -14,6 +14,9 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +41,8 @@ class DistributionIT {
     private int port;
     /** HOOKLINE_JAVA_OPTS for the next start, or {@code null}. */
     private String javaOpts;
+    /** More environment for the launcher. */
+    private final Map<String, String> environment = new HashMap<>();
 
     @BeforeEach
     void unpack() throws Exception {
@@ -70,6 +75,7 @@ class DistributionIT {
         if (javaOpts != null) {
             builder.environment().put("HOOKLINE_JAVA_OPTS", javaOpts);
         }
+        builder.environment().putAll(environment);
         return builder;
     }
 
@@ -210,6 +216,81 @@ class DistributionIT {
 
         assertThat(bad.exitValue()).isNotZero();
         assertThat(output).contains("server.port").doesNotContain("\tat ");
+    }
+
+    @Test
+    void theArchiveShipsAnAotCacheMadeByTheBuildAndTheLauncherStartsFromIt() throws Exception {
+        Path cache = home.resolve("lib/hookline.aot");
+        if (Runtime.version().feature() < 25) {
+            // The build's JDK (this one) cannot make a cache: the archive has none, and runs without.
+            assertThat(cache).doesNotExist();
+            start();
+            assertThat(jvmArguments()).noneMatch(argument -> argument.startsWith("-XX:AOT"));
+            return;
+        }
+        assertThat(cache).isRegularFile();
+        assertThat(Files.size(cache)).isGreaterThan(1_000_000);
+        javaOpts = "-Xlog:aot"; // after the launcher's -Xlog:aot=off: the JVM says what it did with the cache
+
+        start();
+
+        assertThat(jvmArguments()).contains("-XX:AOTCache=" + cache);
+        // The JVM validated the cache (same JDK build, same class path after the move from the
+        // build's directory into this one) and maps the classes it linked during training.
+        assertThat(log()).contains("Opened AOT cache " + cache).contains("Using AOT-linked classes: true");
+        try (Client client = new Client(port)) {
+            client.send("{\"type\":\"open\",\"id\":1,\"doc\":\"board\"}");
+            client.await("\"id\":1");
+            assertThat(client.write(2, "\"warm\"")).contains("\"version\":1");
+        }
+    }
+
+    @Test
+    void hooklineAotOffStartsWithoutTheCache() throws Exception {
+        environment.put("HOOKLINE_AOT", "off");
+
+        start();
+
+        assertThat(jvmArguments()).noneMatch(argument -> argument.startsWith("-XX:AOT") || argument.startsWith("-Xlog:aot"));
+        assertThat(get("/health", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCacheTheJvmCannotUseIsSkippedQuietly() throws Exception {
+        // What a cache made by another JDK build looks like to this one: a file it refuses.
+        Files.write(home.resolve("lib/hookline.aot"), new byte[64 * 1024]);
+
+        start();
+
+        assertThat(get("/health", null).statusCode()).isEqualTo(200);
+        assertThat(log()).doesNotContain("[aot]").doesNotContain("AOT cache");
+    }
+
+    @Test
+    void aJavaOlderThan25NeverSeesTheAotOptions() throws Exception {
+        // A stand-in for a Java 21 installation: says it is 21, and prints the arguments it gets.
+        Path fake = dir.resolve("java21");
+        Files.createDirectories(fake.resolve("bin"));
+        Path java = fake.resolve("bin/java");
+        Files.writeString(java, """
+                #!/usr/bin/env bash
+                case "$*" in *-XshowSettings*) echo "    java.specification.version = 21" >&2; exit 0 ;; esac
+                printf '%s\n' "$@"
+                """);
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Files.write(home.resolve("lib/hookline.aot"), new byte[16]); // there, whatever the build's JDK
+        environment.put("JAVA_HOME", fake.toString());
+
+        Process launched = launcher("--version").start();
+        String output = new String(launched.getInputStream().readAllBytes());
+        assertThat(launched.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(output).contains("dev.hookline.server.Main").doesNotContain("AOT").doesNotContain("-Xlog");
+    }
+
+    /** The server JVM's arguments, as the operating system shows them. */
+    private List<String> jvmArguments() {
+        return List.of(server.toHandle().info().arguments().orElseThrow());
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
