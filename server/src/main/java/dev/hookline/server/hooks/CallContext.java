@@ -53,6 +53,11 @@ public final class CallContext implements HookContext, AutoCloseable {
     static final int TIMED_OUT = 3;
     /** The watchdog is answering for a hook that ignored its interrupt; the chain waits. */
     static final int ANSWERING = 4;
+    /**
+     * Idle, and off the watchdog's list of contexts to check: set by the watchdog (a CAS from
+     * {@code IDLE}) once the context ran no chain for a tick; the next {@link #begin} puts it back.
+     */
+    static final int PARKED = 5;
 
     private static final VarHandle PHASE;
     private static final VarHandle CURRENT;
@@ -90,6 +95,8 @@ public final class CallContext implements HookContext, AutoCloseable {
     private HookEntry seenEntry;
     private long seenSince;
     private boolean seenTwice;
+    /** The run count the watchdog last found this context idle at: unchanged a tick later, it parks it. */
+    private long idleRun = -1;
 
     // A call the watchdog saw on two ticks: written by the watchdog (sightedRun and sightedSince
     // before the release store of sighted), read by the owner after each hook.
@@ -177,7 +184,8 @@ public final class CallContext implements HookContext, AutoCloseable {
 
     /** @return whether a chain is running on this context now (it cannot take another until it ends) */
     public boolean busy() {
-        return (int) PHASE.getVolatile(this) != IDLE;
+        int phaseNow = (int) PHASE.getVolatile(this);
+        return phaseNow != IDLE && phaseNow != PARKED;
     }
 
     // ---- used by HookChain on the owner thread ------------------------------------------------
@@ -186,12 +194,19 @@ public final class CallContext implements HookContext, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this call context is closed");
         }
-        if ((int) PHASE.getVolatile(this) != IDLE) {
+        int phaseNow = (int) PHASE.getVolatile(this);
+        if (phaseNow != IDLE && phaseNow != PARKED) {
             throw new IllegalStateException("a chain is already running on this call context; contexts are not re-entrant");
         }
         thread = Thread.currentThread();
         RUN.setRelease(this, run + 1);
-        PHASE.setRelease(this, RUNNING);
+        // A CAS, not a plain store: the watchdog may park this context (IDLE to PARKED) at any
+        // moment, and a store would hide that. Failing, it was parked (only the watchdog leaves
+        // IDLE but for this thread, and only for PARKED): back on the list before the chain runs.
+        if (!PHASE.compareAndSet(this, IDLE, RUNNING)) {
+            watchdog.watch(this);
+            PHASE.setVolatile(this, RUNNING);
+        }
     }
 
     void enter(HookEntry entry) {
@@ -212,6 +227,11 @@ public final class CallContext implements HookContext, AutoCloseable {
         x ^= x << 5;
         random = x;
         return (x & sampleMask) == 0;
+    }
+
+    /** @return whether the watchdog has parked this idle context (it checks it no more until its next chain) */
+    boolean parked() {
+        return (int) PHASE.getVolatile(this) == PARKED;
     }
 
     /** @return whether the watchdog has timed out a hook of the running chain */
@@ -345,6 +365,30 @@ public final class CallContext implements HookContext, AutoCloseable {
                 DeadlineWatchdog.log.warn("The stuck-hook action failed", e);
             }
         }
+    }
+
+    /**
+     * Takes this context off the watchdog's list if it ran no chain since the last tick (so a
+     * context in steady use stays on it, and pays nothing). Watchdog thread only, after
+     * {@link #checkDeadline} in the same tick.
+     *
+     * @return whether it is parked now: the watchdog no longer checks it, and the next chain puts it back
+     */
+    boolean parkIfIdle() {
+        long runNow = (long) RUN.getAcquire(this);
+        if ((int) PHASE.getAcquire(this) != IDLE || (boolean) LENDING.getVolatile(this)) {
+            return false;
+        }
+        if (runNow != idleRun) {
+            idleRun = runNow; // idle now, but it ran since the last tick: wait one more
+            return false;
+        }
+        watchdog.unwatch(this); // first off the list, then the CAS: a begin() that sees PARKED puts it back
+        if (PHASE.compareAndSet(this, IDLE, PARKED)) {
+            return true;
+        }
+        watchdog.watch(this); // a chain began meanwhile
+        return false;
     }
 
     /** Gives back the carrier lent for this context's running call, once, if one is lent. */

@@ -190,6 +190,47 @@ class HookEngineTest {
     }
 
     @Test
+    void anIdleContextIsParkedAndItsNextChainStillHasItsDeadline() throws Exception {
+        // The watchdog checks only contexts in use: one idle for a tick is parked, and a chain
+        // that begins on it puts it back in time for its deadline to hold.
+        try (HookEngine quick = new HookEngine(HookEngine.Options.DEFAULTS.withDefaultTimeout(Duration.ofMillis(200)));
+             CallContext idle = quick.newContext(null, null)) {
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!idle.parked() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(idle.parked()).as("parked after ticks without a chain").isTrue();
+            assertThat(idle.busy()).isFalse();
+
+            quick.install(HookSource.of("slow", new ServerHooks() {
+                @Override
+                public Update onUpdate(Update update, HookContext hookContext) {
+                    try {
+                        Thread.sleep(10_000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                }
+            }));
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> quick.run(Hooks.ON_UPDATE, update(), idle))
+                    .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.code()).isEqualTo(4504));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            assertThat(idle.parked()).isFalse();
+
+            // And it parks again, and serves again.
+            quick.uninstall("slow");
+            until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!idle.parked() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(idle.parked()).isTrue();
+            assertThat(quick.run(Hooks.ON_UPDATE, update(), idle)).isNotNull();
+        }
+    }
+
+    @Test
     void pluginContextIsOnlyAvailableDuringAHook() {
         assertThatThrownBy(context::plugin).isInstanceOf(IllegalStateException.class);
     }
