@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +45,8 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
     private final ServerApi server;
     private final Executor virtualThreads;
     private final ScheduledExecutorService ticker;
+    /** Pings every connection each keepAliveInterval, from one timer task for all of them. */
+    private final KeepAliveWheel keepAlives;
     private final dev.hookline.server.observe.TrafficMeters meters;
     private final AtomicLong ids = new AtomicLong();
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
@@ -63,6 +63,7 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
         this.server = server;
         this.virtualThreads = virtualThreads;
         this.ticker = ticker;
+        this.keepAlives = new KeepAliveWheel(ticker, config.keepAliveInterval().toNanos());
     }
 
     /** Makes connection ids unique in a cluster: {@code <nodeId>.c<n>}. Set once, before clients connect. */
@@ -133,18 +134,19 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
         });
         // At most one keep-alive waits on the lane: behind a slow hook, ticks must not pile up.
         java.util.concurrent.atomic.AtomicBoolean keepAliveQueued = new java.util.concurrent.atomic.AtomicBoolean();
-        ScheduledFuture<?> keepAlive = ticker.scheduleAtFixedRate(() -> {
+        Runnable keepAliveTask = () -> {
+            keepAliveQueued.set(false);
+            session.keepAlive();
+        };
+        Runnable stopKeepAlive = keepAlives.add(() -> {
             if (keepAliveQueued.compareAndSet(false, true)) {
-                lane.submit(() -> {
-                    keepAliveQueued.set(false);
-                    session.keepAlive();
-                });
+                lane.submit(keepAliveTask);
             }
-        }, config.keepAliveInterval().toMillis(), config.keepAliveInterval().toMillis(), TimeUnit.MILLISECONDS);
+        });
         IdleTimer idle = new IdleTimer(ticker, lane, session::closeIfIdle);
         idle.start(config.idleTimeout().toNanos());
         channel.addCloseTask(ch -> {
-            keepAlive.cancel(false);
+            stopKeepAlive.run();
             idle.stop();
             int code = ch.getCloseCode();
             String reason = ch.getCloseReason();
