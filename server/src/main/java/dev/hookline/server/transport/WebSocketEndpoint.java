@@ -143,7 +143,9 @@ public final class WebSocketEndpoint implements WebSocketConnectionCallback {
                 lane.submit(keepAliveTask);
             }
         });
-        IdleTimer idle = new IdleTimer(ticker, lane, session::closeIfIdle);
+        long idleTimeout = config.idleTimeout().toNanos();
+        IdleTimer idle = new IdleTimer(ticker, lane,
+                () -> connection.isOpen() ? idleTimeout - connection.sinceLastPongNanos() : 0, session::closeIfIdle);
         idle.start(config.idleTimeout().toNanos());
         channel.addCloseTask(ch -> {
             stopKeepAlive.run();
