@@ -1,5 +1,6 @@
 package dev.hookline.bench.cluster;
 
+import dev.hookline.bench.Args;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -36,14 +37,14 @@ final class Options {
                 case "--nodes" -> o.nodes = Arrays.asList(value.split(","));
                 case "--writer" -> o.writer = value;
                 case "--other" -> o.other = value;
-                case "--subs" -> o.subs = bounded(value, 1, 5000);
+                case "--subs" -> o.subs = Args.bounded(value, 1, 5000);
                 case "--sub" -> o.sub = value.equals("doc") ? "doc" : "path";
                 case "--rate" -> o.rate = Math.min(10_000, Math.max(0, Double.parseDouble(value)));
-                case "--window" -> o.window = bounded(value, 1, 1000);
-                case "--seconds" -> o.seconds = bounded(value, 1, 120);
-                case "--warmup" -> o.warmup = bounded(value, 0, 60);
-                case "--rounds" -> o.rounds = bounded(value, 1, 50);
-                case "--redis-port" -> o.redisPort = bounded(value, 1, 65535);
+                case "--window" -> o.window = Args.bounded(value, 1, 1000);
+                case "--seconds" -> o.seconds = Args.bounded(value, 1, 120);
+                case "--warmup" -> o.warmup = Args.bounded(value, 0, 60);
+                case "--rounds" -> o.rounds = Args.bounded(value, 1, 50);
+                case "--redis-port" -> o.redisPort = Args.bounded(value, 1, 65535);
                 case "--prefix" -> o.prefix = value;
                 case "--tag" -> o.tag = value;
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --run --nodes "
@@ -55,13 +56,5 @@ final class Options {
             throw new IllegalArgumentException("--run DIR (the run folder of scripts/bench-cluster) is required");
         }
         return o;
-    }
-
-    private static int bounded(String value, int min, int max) {
-        int n = Integer.parseInt(value);
-        if (n < min || n > max) {
-            throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
-        }
-        return n;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hookline.bench.load;
 
+import dev.hookline.bench.Args;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.server.Hookline;
@@ -157,11 +158,11 @@ public final class WriteThroughput {
             for (int i = 0; i < args.length; i += 2) {
                 String value = i + 1 < args.length ? args[i + 1] : "";
                 switch (args[i]) {
-                    case "--docs" -> o.docs = bounded(value, 1, 10_000);
-                    case "--clients" -> o.clients = bounded(value, 1, 1000);
-                    case "--window" -> o.window = bounded(value, 1, 10_000);
-                    case "--seconds" -> o.seconds = bounded(value, 1, 300);
-                    case "--warmup" -> o.warmupSeconds = bounded(value, 0, 60);
+                    case "--docs" -> o.docs = Args.bounded(value, 1, 10_000);
+                    case "--clients" -> o.clients = Args.bounded(value, 1, 1000);
+                    case "--window" -> o.window = Args.bounded(value, 1, 10_000);
+                    case "--seconds" -> o.seconds = Args.bounded(value, 1, 300);
+                    case "--warmup" -> o.warmupSeconds = Args.bounded(value, 0, 60);
                     case "--sqlite" -> o.sqlite = value;
                     case "--durability" -> o.durability = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
@@ -172,14 +173,6 @@ public final class WriteThroughput {
                 throw new IllegalArgumentException("--docs must be 1 or a multiple of --clients");
             }
             return o;
-        }
-
-        private static int bounded(String value, int min, int max) {
-            int n = Integer.parseInt(value);
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(value + " is outside " + min + ".." + max);
-            }
-            return n;
         }
     }
 
