@@ -10,24 +10,14 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The schema migrations on a fresh database: idempotent, safe when nodes start at once, never downgrading. */
 class MigrationsTest {
 
-    private TestDatabase db;
-
-    @BeforeEach
-    void createDatabase() throws Exception {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void dropDatabase() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    final TestDatabase db = TestDatabase.perTest();
 
     private int apply(String schema) throws SQLException {
         try (Connection connection = db.connect()) {

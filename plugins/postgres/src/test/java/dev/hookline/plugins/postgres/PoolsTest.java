@@ -7,24 +7,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What every connection of the plugin runs with, as PostgreSQL itself reports it. */
 class PoolsTest {
 
-    private TestDatabase db;
-
-    @BeforeEach
-    void createDatabase() throws Exception {
-        db = TestDatabase.create();
-    }
-
-    @AfterEach
-    void dropDatabase() throws Exception {
-        db.close();
-    }
+    @RegisterExtension
+    final TestDatabase db = TestDatabase.perTest();
 
     @Test
     void aSessionIdleInsideATransactionIsEndedSoAFrozenNodeFreesItsLocks() throws Exception {

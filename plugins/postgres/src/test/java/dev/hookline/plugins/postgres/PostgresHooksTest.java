@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The hooks called directly, as the server calls them, on a fresh database per test: the storage
@@ -30,18 +30,13 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresHooksTest extends StorageHooksContract<PostgresHooks> {
 
-    private TestDatabase db;
+    @RegisterExtension
+    final TestDatabase db = TestDatabase.perTest();
     private final List<PostgresHooks> opened = new ArrayList<>();
-
-    @BeforeEach
-    void createDatabase() throws Exception {
-        db = TestDatabase.create();
-    }
 
     @AfterEach
     void closeAll() throws Exception {
-        opened.forEach(PostgresHooks::close);
-        db.close();
+        opened.forEach(PostgresHooks::close); // before the database is dropped (TestDatabase)
     }
 
     @Override

@@ -6,25 +6,40 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A fresh database on the test PostgreSQL server, dropped again by {@link #close()}. The server is
- * {@code 127.0.0.1:5432}, user {@code postgres} (trust authentication), unless the system
- * property {@code hookline.postgres.adminUrl} names another maintenance database URL.
+ * A fresh database on the test PostgreSQL server for each test: register it with
+ * {@code @RegisterExtension final TestDatabase db = TestDatabase.perTest();} and it is created
+ * before each test and dropped after it (after the test's own {@code @AfterEach} methods). The
+ * server is {@code 127.0.0.1:5432}, user {@code postgres} (trust authentication), unless the
+ * system property {@code hookline.postgres.adminUrl} names another maintenance database URL.
  */
-final class TestDatabase implements AutoCloseable {
+final class TestDatabase implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     static final String ADMIN_URL = System.getProperty("hookline.postgres.adminUrl",
             "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
 
     final String name = "hookline_pg_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 
-    private TestDatabase() throws SQLException {
+    private TestDatabase() {
+    }
+
+    /** @return a database made before each test and dropped after it */
+    static TestDatabase perTest() {
+        return new TestDatabase();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws SQLException {
         admin("CREATE DATABASE " + name);
     }
 
-    static TestDatabase create() throws SQLException {
-        return new TestDatabase();
+    @Override
+    public void afterEach(ExtensionContext context) throws SQLException {
+        close();
     }
 
     /** @return the JDBC URL of this database, as the plugin's {@code url} setting */
